@@ -1,0 +1,513 @@
+"""The tracker's domain: who committed to what, in which statement, and how it is going."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+def split_terms(text: str) -> list[str]:
+    """Split a keywords/aliases field (one per line or comma-separated) into clean terms."""
+    return [term.strip() for term in re.split(r"[\n,]", text or "") if term.strip()]
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None, max_length: int = 80) -> str:
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    taken = model._default_manager.filter(slug=slug)
+    while taken.exclude(pk=exclude_pk).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        taken = model._default_manager.filter(slug=slug)
+        n += 1
+    return slug
+
+
+def content_hash(text: str) -> str:
+    """Hash of an article's cleaned text, ignoring differences in whitespace."""
+    normalised = " ".join(text.split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Indexed for `changed_since`, the API's incremental-sync filter.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class SluggedModel(Timestamped):
+    """A model whose slug is filled from its name or title when left empty, then never changes."""
+
+    slug_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), getattr(self, self.slug_source), exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Theme(SluggedModel):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in page and API addresses. Do not change once published."
+    )
+    description = models.TextField(blank=True, help_text="One or two sentences shown on the theme's page.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="Optional broader theme, e.g. Cyber under Defence.",
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and phrases that suggest this theme when an article is imported; one per line or comma-separated.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:theme-detail", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_terms(self.keywords)
+
+
+class Actor(SluggedModel):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+        PERSON = "person", "Person"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in page and API addresses. Do not change once published."
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The body this actor belongs to: Home Office → United Kingdom; Priti Patel → Home Office.",
+    )
+    role = models.CharField(
+        max_length=200, blank=True, help_text="Title at the time of the record, e.g. Home Secretary."
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names used in articles (U.S., US, America); one per line or comma-separated. Used by the import to recognise the actor.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:actor-detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_terms(self.aliases)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self) -> ArticleQuerySet:
+        """Articles that evidence or report something the public can see."""
+        published_commitments = Commitment.objects.published()
+        return self.filter(
+            Q(links__commitment__in=published_commitments)
+            | Q(evidence_for__commitment__in=published_commitments)
+            | Q(statements__in=Statement.objects.published())
+        ).distinct()
+
+
+class Article(Timestamped):
+    class Kind(models.TextChoices):
+        NEWS = "news", "News report"
+        OFFICIAL_RELEASE = "official_release", "Official release"
+        REPORT = "report", "Report"
+        TRANSCRIPT = "transcript", "Transcript"
+
+    class DateSource(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        DOCUMENT = "document", "Stated in the document"
+        EDITOR = "editor", "Entered by an analyst"
+        INFERRED = "inferred", "Inferred from the text"
+
+    title = models.CharField(max_length=400)
+    url = models.URLField(
+        max_length=600, blank=True, help_text="The article's canonical address. Two articles cannot share one."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.NEWS)
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the article was published. A date printed in a copied page's header is usually the day it was retrieved, not this.",
+    )
+    published_on_source = models.CharField(
+        max_length=16,
+        choices=DateSource.choices,
+        default=DateSource.UNKNOWN,
+        help_text="Where the publication date comes from.",
+    )
+    retrieved_on = models.DateField(null=True, blank=True, help_text="When the copy we hold was taken.")
+    summary = models.TextField(blank=True, help_text="One line in your own words: what the article says.")
+    body = models.TextField(
+        blank=True, help_text="The article's text without page furniture (menus, author boxes, adverts)."
+    )
+    raw_text = models.TextField(blank=True, help_text="The text exactly as received, kept for provenance.")
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the cleaned body; stops the same article being imported twice.",
+    )
+    history = HistoricalRecords(excluded_fields=["raw_text"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"),
+            models.UniqueConstraint(
+                fields=["content_hash"], condition=~Q(content_hash=""), name="article_content_hash_unique_when_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.content_hash = content_hash(self.body) if self.body.strip() else ""
+        super().save(*args, **kwargs)
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self) -> StatementQuerySet:
+        return self.filter(state=PublicationState.PUBLISHED)
+
+
+class Statement(SluggedModel):
+    class Kind(models.TextChoices):
+        JOINT_STATEMENT = "joint_statement", "Joint statement"
+        COMMUNIQUE = "communique", "Communiqué"
+        DECLARATION = "declaration", "Declaration"
+        SPEECH = "speech", "Speech"
+        PRESS_RELEASE = "press_release", "Press release"
+        AGREEMENT = "agreement", "Agreement"
+
+    slug_source = "title"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in page and API addresses. Do not change once published."
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.JOINT_STATEMENT)
+    made_on = models.DateField(help_text="The day the statement was made, not the day an article reported it.")
+    place = models.CharField(max_length=200, blank=True, help_text="E.g. Carbis Bay, Cornwall, United Kingdom.")
+    event = models.CharField(max_length=200, blank=True, help_text="E.g. G7 summit 2021.")
+    parties = models.ManyToManyField(Actor, blank=True, related_name="statements", help_text="Who made the statement.")
+    summary = models.TextField(blank=True, help_text="Plain-language summary for readers.")
+    source_text = models.TextField(blank=True, help_text="The statement's own text, where we hold it.")
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="statements", help_text="Articles that report the statement."
+    )
+    state = models.CharField(
+        max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "title"]
+        permissions = [("publish_statement", "Can publish and unpublish statements")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:statement-detail", kwargs={"slug": self.slug})
+
+
+class Status(models.TextChoices):
+    """Where a commitment stands. Scores follow the G7 Research Group's compliance scale."""
+
+    NOT_RATED = "not_rated", "Not rated"
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    STALLED = "stalled", "Stalled"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    MET = "met", "Met"
+    BROKEN = "broken", "Broken"
+
+    @property
+    def score(self) -> int | None:
+        return STATUS_SCORES[self]
+
+    @property
+    def definition(self) -> str:
+        return STATUS_DEFINITIONS[self]
+
+
+STATUS_SCORES: dict[str, int | None] = {
+    Status.NOT_RATED: None,
+    Status.NOT_STARTED: -1,
+    Status.IN_PROGRESS: 0,
+    Status.STALLED: -1,
+    Status.PARTIALLY_MET: 0,
+    Status.MET: 1,
+    Status.BROKEN: -1,
+}
+
+STATUS_DEFINITIONS: dict[str, str] = {
+    Status.NOT_RATED: "No assessment yet.",
+    Status.NOT_STARTED: "No action toward the commitment has been found.",
+    Status.IN_PROGRESS: "Action toward the commitment is under way.",
+    Status.STALLED: "Action has stopped or been reversed.",
+    Status.PARTIALLY_MET: "Delivered in part, or through a compromise.",
+    Status.MET: "Delivered as committed.",
+    Status.BROKEN: "Abandoned, or contradicted by the actors' own actions.",
+}
+
+# A met or broken commitment is settled; only the others can be overdue.
+SETTLED_STATUSES = (Status.MET, Status.BROKEN)
+
+
+def score_expression(field: str = "status") -> Case:
+    """The compliance score of `field` as SQL, so means can be computed in the database."""
+    return Case(
+        *(When(**{field: status}, then=Value(score)) for status, score in STATUS_SCORES.items() if score is not None),
+        default=None,
+        output_field=models.IntegerField(),
+    )
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self) -> CommitmentQuerySet:
+        return self.filter(state=PublicationState.PUBLISHED, statement__state=PublicationState.PUBLISHED)
+
+    def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        # Used by the overdue filters of the list page, the API and the admin.
+        return self.filter(target_date__lt=today or timezone.localdate()).exclude(status__in=SETTLED_STATUSES)
+
+    def with_score(self) -> CommitmentQuerySet:
+        return self.annotate(score_value=score_expression())
+
+
+class Commitment(SluggedModel):
+    Status = Status
+    State = PublicationState
+
+    slug_source = "title"
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="commitments")
+    title = models.CharField(
+        max_length=300, help_text="A short headline for the pledge, e.g. Increase NATO common funding."
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in page and API addresses. Do not change once published."
+    )
+    wording = models.TextField(help_text="The pledge exactly as worded in the source, without paraphrase.")
+    summary = models.TextField(blank=True, help_text="What it means, in plain language for readers.")
+    actors = models.ManyToManyField(Actor, blank=True, related_name="commitments", help_text="Who owes the commitment.")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="commitments")
+    target_date = models.DateField(
+        null=True, blank=True, help_text="The deadline, if the source gives one or implies one."
+    )
+    target_wording = models.CharField(
+        max_length=200, blank=True, help_text='The deadline as worded, e.g. "over the next four years".'
+    )
+    amount = models.DecimalField(
+        max_digits=20, decimal_places=2, null=True, blank=True, help_text="Money pledged, if any."
+    )
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. GBP. Required with an amount.")
+    # Kept equal to the latest status update by commitments.services.sync_status only.
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NOT_RATED, editable=False, db_index=True
+    )
+    state = models.CharField(
+        max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-statement__made_on", "id"]
+        permissions = [("publish_commitment", "Can publish and unpublish commitments")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""), name="commitment_amount_needs_currency"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="commitment_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:commitment-detail", kwargs={"slug": self.slug})
+
+    @property
+    def score(self) -> int | None:
+        return STATUS_SCORES[self.status]
+
+    @property
+    def status_definition(self) -> str:
+        return STATUS_DEFINITIONS[self.status]
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.target_date and self.target_date < timezone.localdate() and self.status not in SETTLED_STATUSES
+        )
+
+    @property
+    def amount_display(self) -> str:
+        if self.amount is None:
+            return ""
+        amount = self.amount.quantize(Decimal(1)) if self.amount == self.amount.to_integral() else self.amount
+        return f"{self.currency} {amount:,}"
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def published(self) -> StatusUpdateQuerySet:
+        return self.filter(commitment__in=Commitment.objects.published())
+
+
+class StatusUpdate(models.Model):
+    """One dated verdict on a commitment. History is append-only: a correction is a new update."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    as_of = models.DateField(
+        help_text="The day the verdict holds from: when the thing happened, not when you recorded it."
+    )
+    rationale = models.TextField(
+        help_text="Why this status, in a few sentences readers can check against the evidence."
+    )
+    evidence = models.ManyToManyField(
+        Article, blank=True, related_name="evidence_for", help_text="Articles that back the verdict."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        # The latest update decides the commitment's status: latest as_of, then latest recorded.
+        ordering = ["-as_of", "-created_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "-as_of", "-created_at"], name="statusupdate_latest_idx")]
+        constraints = [models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_status_display()} as of {self.as_of:%Y-%m-%d}"
+
+    @property
+    def score(self) -> int | None:
+        return STATUS_SCORES[self.status]
+
+
+class ArticleLink(models.Model):
+    class Relation(models.TextChoices):
+        REPORTS = "reports", "Reports the commitment"
+        PROGRESS = "progress", "Shows progress"
+        SETBACK = "setback", "Shows a setback"
+        CONTEXT = "context", "Gives context"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
+    relation = models.CharField(max_length=16, choices=Relation.choices, default=Relation.REPORTS)
+    excerpt = models.TextField(blank=True, help_text="The passage of the article that matters here, quoted exactly.")
+    note = models.TextField(blank=True, help_text="Your comment for readers, if any.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "article"], name="articlelink_unique_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.commitment} ({self.get_relation_display()})"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def published(self) -> QuoteQuerySet:
+        """Quotes attached to a published statement or a published commitment."""
+        return self.filter(
+            Q(statement__in=Statement.objects.published()) | Q(commitments__in=Commitment.objects.published())
+        ).distinct()
+
+
+class Quote(Timestamped):
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField(help_text="The words exactly as quoted, without the quotation marks.")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    commitments = models.ManyToManyField(Commitment, blank=True, related_name="quotes")
+    history = HistoricalRecords()
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        words = self.text.split()
+        short = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        return f"{self.speaker}: “{short}”"

@@ -1,0 +1,22 @@
+import pytest
+
+from commitments.seed import DEFAULT_SEED, SeedLoader
+
+from .factories import UserFactory
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated seed data, loaded once per test."""
+    return SeedLoader(DEFAULT_SEED).load()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client

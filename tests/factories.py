@@ -1,0 +1,103 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from commitments.models import (
+    Actor,
+    Article,
+    ArticleLink,
+    Commitment,
+    PublicationState,
+    Quote,
+    Statement,
+    Theme,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"analyst{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    keywords = "keyword"
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Country {n}")
+    slug = factory.Sequence(lambda n: f"country-{n}")
+    kind = Actor.Kind.COUNTRY
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Leaders agree steps, report {n}")
+    url = factory.Sequence(lambda n: f"https://news.example.org/{n}")
+    publisher = "Example News"
+    published_on = datetime.date(2021, 6, 11)
+    body = factory.Sequence(lambda n: f"Article body number {n}. The two nations will cooperate.")
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    title = factory.Sequence(lambda n: f"Joint statement {n}")
+    slug = factory.Sequence(lambda n: f"joint-statement-{n}")
+    made_on = datetime.date(2021, 6, 10)
+    state = PublicationState.PUBLISHED
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+        skip_postgeneration_save = True
+
+    statement = factory.SubFactory(StatementFactory)
+    title = factory.Sequence(lambda n: f"Commitment {n}")
+    slug = factory.Sequence(lambda n: f"commitment-{n}")
+    wording = "Both nations will work together."
+    state = PublicationState.PUBLISHED
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def actors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.actors.set(extracted)
+
+
+class ArticleLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleLink
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    article = factory.SubFactory(ArticleFactory)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    speaker = factory.SubFactory(ActorFactory, kind=Actor.Kind.PERSON)
+    text = "We will work together."
+    statement = factory.SubFactory(StatementFactory)
