@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .models import Article, Commitment, Status, StatusUpdate
+from .models import Article, Commitment, PublicationState, Statement, Status, StatusUpdate
 
 
 def sync_status(commitment: Commitment) -> Commitment:
@@ -68,3 +69,41 @@ def _status_update_deleted(sender, instance: StatusUpdate, **kwargs) -> None:
     commitment = Commitment.objects.filter(pk=instance.commitment_id).first()
     if commitment is not None:  # None when the commitment itself is being deleted
         sync_status(commitment)
+
+
+# Publication workflow: draft → review → published, and back to draft to unpublish.
+STATE_MOVES: dict[str, set[str]] = {
+    PublicationState.DRAFT: {PublicationState.REVIEW},
+    PublicationState.REVIEW: {PublicationState.DRAFT, PublicationState.PUBLISHED},
+    PublicationState.PUBLISHED: {PublicationState.DRAFT},
+}
+
+
+def publish_permission(obj: Commitment | Statement) -> str:
+    return f"commitments.publish_{obj._meta.model_name}"
+
+
+def can_change_state(user, obj: Commitment | Statement, state: str) -> bool:
+    """Moving into or out of `published` needs the publish permission; other moves need change rights."""
+    if state not in STATE_MOVES.get(obj.state, set()):
+        return False
+    if PublicationState.PUBLISHED in (obj.state, state):
+        return user.has_perm(publish_permission(obj))
+    return user.has_perm(f"commitments.change_{obj._meta.model_name}")
+
+
+@transaction.atomic
+def change_state(*, obj: Commitment | Statement, state: str, user, reason: str = "") -> Commitment | Statement:
+    """Move a statement or commitment along the publication workflow, recording who and when."""
+    if state not in PublicationState.values:
+        raise ValidationError({"state": f"Unknown state {state!r}; use one of {', '.join(PublicationState.values)}."})
+    if state not in STATE_MOVES[obj.state]:
+        raise ValidationError({"state": f"Cannot move from {obj.state} to {state}."})
+    if not can_change_state(user, obj, state):
+        raise PermissionDenied(f"You may not move this {obj._meta.verbose_name} to {state}.")
+    obj.state = state
+    obj.state_changed_at = timezone.now()
+    obj.state_changed_by = user
+    obj._change_reason = reason or f"state → {state}"
+    obj.save(update_fields=["state", "state_changed_at", "state_changed_by", "updated_at"])
+    return obj
