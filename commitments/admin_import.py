@@ -128,7 +128,7 @@ def review_result(article: Article) -> dict:
 class ArticleImportMixin:
     """Adds the import page to ArticleAdmin."""
 
-    change_list_template = "admin/commitments/article/change_list.html"
+    change_list_template = "admin/commitments/article/change_list_with_import.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view

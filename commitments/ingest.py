@@ -610,7 +610,8 @@ class Candidate:
 
     @property
     def wording(self) -> str:
-        return self.quoted or strip_quote_marks(self.sentence.text)
+        # A dateline ("OTTAWA, May 4, 2023 —") belongs to the article, not to the pledge.
+        return self.quoted or DATELINE.sub("", strip_quote_marks(self.sentence.text), count=1)
 
 
 def strip_quote_marks(text: str) -> str:
@@ -1099,7 +1100,8 @@ def analyse(
     if not cleaned.body.strip():
         raise ImportRefused("Nothing is left of the input once page furniture is removed.")
     sentences = split_sentences(cleaned.paragraphs)
-    if not sentences:
+    # Labels, names and headings have no full stop; an article has at least one sentence that ends.
+    if not any(SENTENCE_END.search(s.text) for s in sentences):
         raise ImportRefused("The input has no sentences to read; is it an article?")
     metadata = extract_metadata(cleaned, html=html_meta, url=url, publisher=publisher, published_on=published_on)
     # Pledges dated before this year are history. A date above the headline bounds it when no publication date is known.
