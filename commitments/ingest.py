@@ -385,7 +385,8 @@ def extract_metadata(
             cleaned.title[:400], "found", "page metadata" if html and html.title else "headline above the text"
         )
     else:
-        title = Fact(short_text(cleaned.paragraphs[0]) if cleaned.paragraphs else "", "guessed", "first sentence")
+        first_text = DATELINE.sub("", cleaned.paragraphs[0], count=1) if cleaned.paragraphs else ""
+        title = Fact(short_text(first_text), "guessed", "first sentence")
 
     if publisher:
         publisher_fact = Fact(publisher, "given")
@@ -727,8 +728,11 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
         number = Decimal(match["number"].replace(",", ""))
     except InvalidOperation:
         return None, ""
-    scale = SCALES.get((match["scale"] or "").lower(), 1)
-    return number * scale, CURRENCIES[match["symbol"]]
+    amount = number * SCALES.get((match["scale"] or "").lower(), 1)
+    # Commitment.amount holds 18 digits before the point; anything larger is a misreading.
+    if amount >= Decimal(10) ** 18:
+        return None, ""
+    return amount, CURRENCIES[match["symbol"]]
 
 
 def find_candidates(

@@ -163,6 +163,7 @@ def test_it_reads_amounts_and_currencies():
     assert parse_amount("an extra £24 billion over four years") == (Decimal("24000000000"), "GBP")
     assert parse_amount("A$2.5 million for research") == (Decimal("2500000.0"), "AUD")
     assert parse_amount("450 million vaccine doses") == (None, "")
+    assert parse_amount("$99999999999999 trillion") == (None, "")
 
 
 def test_target_wording_is_kept():

@@ -15,6 +15,7 @@ from commitments.ingest import (
     extract_html,
     extract_metadata,
     find_date,
+    looks_like_html,
     read_input,
 )
 from commitments.models import content_hash
@@ -121,6 +122,7 @@ def test_without_a_headline_the_title_is_guessed_from_the_first_sentence():
     metadata = extract_metadata(clean_text(PROSE))
     assert metadata.title.source == "guessed"
     assert metadata.title.value.startswith("The two governments agreed")
+    assert extract_metadata(clean_text(f"LONDON, June 10, 2021 — {PROSE}")).title.value.startswith("The two")
 
 
 @pytest.mark.parametrize(
@@ -219,3 +221,10 @@ def test_an_html_page_without_text_is_refused():
 )
 def test_find_date_reads_written_dates(text, expected):
     assert find_date(text, whole=True) == expected
+
+
+def test_pasted_html_is_recognised_without_a_file_name():
+    assert looks_like_html("<!DOCTYPE html><html><body><p>Text</p></body></html>")
+    assert looks_like_html("<div><body><p>Copied from a page</p></body></div>")
+    assert not looks_like_html("The ministers agreed to use <b> tags sparingly.")
+    assert not looks_like_html("<!DOCTYPE html>", filename="notes.txt")
