@@ -1081,10 +1081,6 @@ class Analysis:
     quotes: list[FoundQuote]
     parties: list[tuple[str, int]]
 
-    @property
-    def reference_year(self) -> int:
-        return self.metadata.published_on.value.year if self.metadata.published_on.value else 0
-
 
 def analyse(
     raw: str,
