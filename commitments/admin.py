@@ -10,6 +10,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_import import ArticleImportMixin
 from .models import (
     Actor,
     Article,
@@ -140,7 +141,7 @@ class ActorAdmin(TrackerAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(TrackerAdmin):
+class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
     list_display = ["title", "publisher", "published_on", "kind"]
     list_filter = ["kind", "published_on_source"]
     search_fields = ["title", "url", "publisher", "author"]
