@@ -279,6 +279,7 @@ class StatusUpdateAdmin(AuditedAdmin):
     autocomplete_fields = ["commitment", "evidence"]
     date_hierarchy = "as_of"
     fields = ["commitment", "status", "as_of", "rationale", "evidence"]
+    ask_change_reason = False  # the rationale says why
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):

@@ -40,6 +40,7 @@ class ChangeReasonForm(forms.ModelForm):
 
 class AuditedAdmin(SimpleHistoryAdmin):
     form = ChangeReasonForm
+    ask_change_reason = True
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = []
@@ -47,7 +48,8 @@ class AuditedAdmin(SimpleHistoryAdmin):
             fields = [f for f in options.get("fields", ()) if f != REASON_FIELD]
             if fields:
                 fieldsets.append((name, {**options, "fields": fields}))
-        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+        may_save = self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request))
+        if self.ask_change_reason and may_save:
             fieldsets.append(("Reason", {"fields": [REASON_FIELD]}))
         return fieldsets
 

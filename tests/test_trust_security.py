@@ -136,6 +136,12 @@ def test_a_not_found_page_carries_the_security_headers(client, db):
     assert_security_headers(response)
 
 
+def test_a_request_for_an_unknown_host_is_refused_with_the_policy(client, db):
+    response = client.get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
 def test_admin_pages_carry_the_security_headers(client, published_commitment):
     assert_security_headers(client.get(reverse("admin:login")))
     client.force_login(StaffFactory(groups=[PUBLISHERS]))

@@ -73,8 +73,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
-    "csp",
     "commitments",
 ]
 
@@ -87,10 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -165,6 +160,13 @@ LOGGING = {
 
 # --- Security: HTTPS, headers, login lockout. Production safety switches on with DJANGO_DEBUG=0;
 # every switch can be set explicitly. docs/operations.md explains each variable.
+
+INSTALLED_APPS += ["axes", "csp"]
+# Right after SecurityMiddleware, so responses cut short by a later middleware (a bad Host
+# header) carry the policy too.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Last, as django-axes asks: it turns a locked-out login into the lockout response.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 
 def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
