@@ -206,3 +206,15 @@ def test_unpublished_records_stay_out_of_public_pages_after_an_editor_submits_th
     assert commitment.state == PublicationState.REVIEW
     client.logout()
     assert client.get(commitment.get_absolute_url()).status_code == 404
+
+
+def test_staff_without_a_role_can_neither_run_actions_nor_press_workflow_buttons(client, seeded):
+    commitment = Commitment.objects.get(slug="space-safe-and-secure")
+    as_user(client, StaffFactory())
+    action = client.post(
+        admin_url(Commitment, "changelist"), {"action": "unpublish", "_selected_action": [commitment.pk]}
+    )
+    button = client.post(admin_url(Commitment, "state", commitment.pk), {"state": PublicationState.DRAFT})
+    assert (action.status_code, button.status_code) == (403, 403)
+    commitment.refresh_from_db()
+    assert commitment.state == PublicationState.PUBLISHED
