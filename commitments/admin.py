@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_import import ArticleImportMixin
+from .admin_workflow import AuditedAdmin, WorkflowAdminMixin
 from .models import (
     Actor,
     Article,
@@ -22,7 +22,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .services import record_status_update
+from .services import delete_status_update, record_status_update
 
 # Shared with the public stylesheet's status colours.
 STATUS_COLOURS = {
@@ -59,8 +59,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TrackerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """History button and spreadsheet import/export on every model."""
+class TrackerAdmin(ImportExportModelAdmin, AuditedAdmin):
+    """History button, change reasons and spreadsheet import/export on every model."""
 
 
 # --- Spreadsheet resources: slugs instead of ids, and never the status field (the service owns it).
@@ -90,6 +90,8 @@ class CommitmentResource(resources.ModelResource):
     statement = fields.Field("statement", "statement", widgets.ForeignKeyWidget(Statement, "slug"))
     themes = fields.Field("themes", "themes", widgets.ManyToManyWidget(Theme, separator="|", field="slug"))
     actors = fields.Field("actors", "actors", widgets.ManyToManyWidget(Actor, separator="|", field="slug"))
+    # Exported for reference; an import never moves the publication state (the workflow does).
+    state = fields.Field("state", "state", readonly=True)
 
     class Meta:
         model = Commitment
@@ -158,7 +160,7 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     fields = ["title", "slug", "state", "current_status"]
-    readonly_fields = ["current_status"]
+    readonly_fields = ["state", "current_status"]  # the state moves through the workflow only
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
     extra = 0
@@ -169,7 +171,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(TrackerAdmin):
+class StatementAdmin(WorkflowAdminMixin, TrackerAdmin):
     list_display = ["title", "kind", "made_on", "event", "state", "commitment_count"]
     list_filter = ["state", "kind", "made_on", "parties"]
     search_fields = ["title", "slug", "event", "place", "summary"]
@@ -212,7 +214,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TrackerAdmin):
+class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
     resource_classes = [CommitmentResource]
     list_display = ["title", "statement", "status_display", "state", "target_date", "overdue"]
     list_filter = ["status", "state", "themes", "actors", "statement", OverdueFilter]
@@ -265,8 +267,11 @@ class CommitmentAdmin(TrackerAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
-    """Append-only: an update can be added (through the status service) and read, not edited."""
+class StatusUpdateAdmin(AuditedAdmin):
+    """Append-only: an update can be added (through the status service) and read, not edited.
+
+    Publishers (delete permission) may delete one; the status service recomputes the commitment.
+    """
 
     list_display = ["commitment", "status_display", "as_of", "author", "created_at"]
     list_filter = ["status", "as_of", "commitment__themes", "commitment__statement"]
@@ -275,6 +280,7 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["commitment", "evidence"]
     date_hierarchy = "as_of"
     fields = ["commitment", "status", "as_of", "rationale", "evidence"]
+    ask_change_reason = False  # the rationale says why
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
@@ -282,6 +288,13 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        delete_status_update(update=obj)
+
+    def delete_queryset(self, request, queryset):
+        for update in queryset:
+            delete_status_update(update=update)
 
     def get_changeform_initial_data(self, request):
         return {"as_of": timezone.localdate(), **super().get_changeform_initial_data(request)}
@@ -303,7 +316,7 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ArticleLink)
-class ArticleLinkAdmin(SimpleHistoryAdmin):
+class ArticleLinkAdmin(AuditedAdmin):
     list_display = ["article", "commitment", "relation", "added_by", "created_at"]
     list_filter = ["relation"]
     search_fields = ["article__title", "commitment__title", "excerpt", "note"]
@@ -318,7 +331,7 @@ class ArticleLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(AuditedAdmin):
     list_display = ["__str__", "speaker", "article", "statement"]
     list_filter = ["speaker"]
     search_fields = ["text", "speaker__name"]

@@ -101,9 +101,14 @@ def change_state(*, obj: Commitment | Statement, state: str, user, reason: str =
         raise ValidationError({"state": f"Cannot move from {obj.state} to {state}."})
     if not can_change_state(user, obj, state):
         raise PermissionDenied(f"You may not move this {obj._meta.verbose_name} to {state}.")
+    reason_limit = obj.history.model._meta.get_field("history_change_reason").max_length
+    if reason_limit and len(reason) > reason_limit:
+        raise ValidationError({"reason": f"Keep the reason to {reason_limit} characters (it has {len(reason)})."})
     obj.state = state
     obj.state_changed_at = timezone.now()
     obj.state_changed_by = user
     obj._change_reason = reason or f"state → {state}"
+    # Outside a request (API token auth, scripts) the history middleware may not know the user.
+    obj._history_user = user
     obj.save(update_fields=["state", "state_changed_at", "state_changed_by", "updated_at"])
     return obj

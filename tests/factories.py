@@ -101,3 +101,19 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     speaker = factory.SubFactory(ActorFactory, kind=Actor.Kind.PERSON)
     text = "We will work together."
     statement = factory.SubFactory(StatementFactory)
+
+
+class StaffFactory(UserFactory):
+    """A staff user; StaffFactory(groups=["Editors"]) puts them in the named groups."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.set(Group.objects.filter(name__in=extracted))
