@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -188,8 +188,33 @@ class DashboardView(ConditionalMixin, TemplateView):
         }
 
 
+def tidy_query(request: HttpRequest) -> str | None:
+    """The query string without empty fields, page 1 or the default sort; None when already tidy.
+
+    A GET form submits every field, so without this a shared address would carry a tail of
+    `statement=&overdue=&due_after=…`.
+    """
+    pairs = [(key, item) for key, items in request.GET.lists() for item in items]
+    searching = any(key == "q" and item.strip() for key, item in pairs)
+    default_sorts = {"relevance"} if searching else {"relevance", "newest"}
+    kept = [
+        (key, item)
+        for key, item in pairs
+        if item.strip() and not (key == "sort" and item in default_sorts) and not (key == "page" and item == "1")
+    ]
+    if kept == pairs:
+        return None
+    return "?" + urlencode(kept) if kept else ""
+
+
 class CommitmentListView(ConditionalMixin, TemplateView):
     template_name = "commitments/commitment_list.html"
+
+    def get(self, request, *args, **kwargs):
+        tidy = tidy_query(request)
+        if tidy is not None:
+            return HttpResponseRedirect(request.path + tidy)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         request = self.request
@@ -212,6 +237,8 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "page_message": page_message,
             "active_filters": self.active_filters(cleaned),
             "sort_key": filterset.sort_key,
+            # The form shows the sort the reader chose; unchosen means "best match, else newest".
+            "sort_chosen": cleaned.get("sort") or "relevance",
             "sort_labels": SORT_LABELS,
             "statuses": list(Status),
             "themes": Theme.objects.only("name", "slug"),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def listed(client, query: str) -> list[str]:
-    response = client.get("/commitments/" + query)
+    response = client.get("/commitments/" + query, follow=True)
     assert response.status_code == 200
     return re.findall(r'<h3 class="item-title"><a href="/commitments/([^/]+)/">', response.content.decode())
 
@@ -125,7 +125,7 @@ def test_drafts_are_not_offered_as_statement_choices(client, two):
 
 
 def test_active_filters_are_shown_and_each_chip_removes_only_itself(client, two):
-    html = client.get("/commitments/?theme=cyber&theme=space&status=met&page=1").content.decode()
+    html = client.get("/commitments/?theme=cyber&theme=space&status=met&page=2").content.decode()
     chips = dict(
         (label, href.replace("&amp;", "&"))
         for href, label in re.findall(
@@ -142,7 +142,7 @@ def test_active_filters_are_shown_and_each_chip_removes_only_itself(client, two)
 
 
 def test_the_download_links_carry_the_current_filters(client, two):
-    html = client.get("/commitments/?theme=cyber&page=1").content.decode()
+    html = client.get("/commitments/?theme=cyber&page=2").content.decode()
     assert 'href="/export/commitments.csv?theme=cyber"' in html
     assert 'href="/export/commitments.json?theme=cyber"' in html
 
@@ -207,3 +207,22 @@ def test_searching_orders_by_relevance_unless_a_sort_is_chosen(client, two):
     html = client.get("/commitments/?q=pledge").content.decode()
     assert '<option value="relevance" selected>' in html
     assert listed(client, "?q=pledge&sort=title") == ["alpha", "bravo"]
+
+
+@pytest.mark.parametrize(
+    "query, tidy",
+    [
+        ("?q=&status=met&statement=&overdue=&due_after=&due_before=&sort=newest", "?status=met"),
+        ("?q=nato&sort=relevance", "?q=nato"),
+        ("?q=nato&sort=newest&page=1", "?q=nato&sort=newest"),
+        ("?theme=&actor=", ""),
+    ],
+)
+def test_a_submitted_form_redirects_to_a_short_shareable_address(client, db, query, tidy):
+    response = client.get("/commitments/" + query)
+    assert response.status_code == 302
+    assert response["Location"] == "/commitments/" + tidy
+
+
+def test_a_tidy_address_is_not_redirected(client, db):
+    assert client.get("/commitments/?status=met&sort=title").status_code == 200
