@@ -26,7 +26,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
 }
 SORT_LABELS = {
-    "relevance": "Best match when searching, else newest",
+    "relevance": "Best match, else newest",
     "newest": "Newest statement first",
     "oldest": "Oldest statement first",
     "status": "Status",

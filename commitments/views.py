@@ -43,6 +43,9 @@ from .models import (
 
 PAGE_SIZE = 25
 DASHBOARD_LIST_SIZE = 5
+# The list form offers the latest statements by name; any other is reached from its own page,
+# which links to the list filtered by it. Keeps the form small when there are thousands.
+STATEMENT_CHOICES = 100
 
 # --- Conditional requests ------------------------------------------------------------------------
 
@@ -243,7 +246,7 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "statuses": list(Status),
             "themes": Theme.objects.only("name", "slug"),
             "actors": Actor.objects.only("name", "slug"),
-            "statements": Statement.objects.published().only("title", "slug", "made_on"),
+            "statements": self.statement_choices(cleaned.get("statement")),
             "selected": {
                 "theme": {t.slug for t in cleaned.get("theme") or ()},
                 "actor": {a.slug for a in cleaned.get("actor") or ()},
@@ -253,6 +256,12 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "export_query": "" if export_query == "?" else export_query,
             "more_open": any(request.GET.get(name) for name in ("statement", "overdue", "due_after", "due_before")),
         }
+
+    def statement_choices(self, chosen: Statement | None) -> list[Statement]:
+        choices = list(Statement.objects.published().only("title", "slug", "made_on")[:STATEMENT_CHOICES])
+        if chosen is not None and chosen not in choices:
+            choices.insert(0, chosen)
+        return choices
 
     def active_filters(self, cleaned: dict) -> list[dict]:
         """Chips for the filters in force, each with the address that removes it."""

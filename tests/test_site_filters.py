@@ -226,3 +226,13 @@ def test_a_submitted_form_redirects_to_a_short_shareable_address(client, db, que
 
 def test_a_tidy_address_is_not_redirected(client, db):
     assert client.get("/commitments/?status=met&sort=title").status_code == 200
+
+
+def test_the_statement_choices_stay_short_but_keep_the_chosen_one(client, db, monkeypatch):
+    monkeypatch.setattr("commitments.views.STATEMENT_CHOICES", 2)
+    oldest = StatementFactory(slug="ancient", made_on=datetime.date(2000, 1, 1))
+    for year in (2020, 2021, 2022):
+        StatementFactory(made_on=datetime.date(year, 1, 1))
+    assert 'value="ancient"' not in client.get("/commitments/").content.decode()
+    html = client.get("/commitments/?statement=ancient").content.decode()
+    assert f'<option value="ancient" selected>{oldest.title} (2000)</option>' in html
