@@ -15,6 +15,8 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+	@# axe-core for the browser tests' accessibility checks (package.json); skipped where npm is absent.
+	@if [ -f package.json ] && [ ! -d node_modules ] && command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

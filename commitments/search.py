@@ -14,7 +14,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from .models import Commitment
 
 SEARCH_CONFIG = "english"
-# Weighted so title matches outrank matches deep in the wording.
+# Weighted so title matches outrank matches deep in the wording. Migration
+# 0002_commitment_search_index builds a GIN index on exactly this expression: change both together.
 SEARCH_VECTOR = (
     SearchVector("title", weight="A", config=SEARCH_CONFIG)
     + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
@@ -28,6 +29,18 @@ def _related_name_match(q: str) -> Q:
     return Q(Exists(through_theme)) | Q(Exists(through_actor))
 
 
+def _postgres_matches(q: str, query: SearchQuery) -> QuerySet:
+    """Ids of matching commitments as a UNION, so the text part can use the GIN index.
+
+    A single WHERE with `document @@ query OR EXISTS (...)` forces PostgreSQL to compute the
+    vector for every row; each branch of the union is answered by its own index instead.
+    """
+    by_theme = Commitment.themes.through.objects.filter(theme__name__icontains=q).values("commitment_id").order_by()
+    by_actor = Commitment.actors.through.objects.filter(actor__name__icontains=q).values("commitment_id").order_by()
+    by_text = Commitment.objects.annotate(document=SEARCH_VECTOR).filter(document=query).values("pk").order_by()
+    return by_text.union(by_theme, by_actor)
+
+
 def search_commitments(queryset: QuerySet[Commitment], q: str) -> QuerySet[Commitment]:
     """Filter `queryset` to commitments matching `q`; on PostgreSQL annotate `rank` and order by it."""
     q = (q or "").strip()
@@ -36,8 +49,8 @@ def search_commitments(queryset: QuerySet[Commitment], q: str) -> QuerySet[Commi
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         return (
-            queryset.annotate(document=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query))
-            .filter(Q(document=query) | _related_name_match(q))
+            queryset.filter(pk__in=_postgres_matches(q, query))
+            .annotate(rank=SearchRank(SEARCH_VECTOR, query))
             .order_by("-rank", "id")
         )
     text_match = Q(title__icontains=q) | Q(summary__icontains=q) | Q(wording__icontains=q)

@@ -1,12 +1,38 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.cache import cache_control
 
-from . import views
+from . import exports, feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "commitments"
 
 urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("commitments/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
+    path("statements/", views.StatementListView.as_view(), name="statement-list"),
     path("statements/<slug:slug>/", views.StatementDetailView.as_view(), name="statement-detail"),
+    path("themes/", views.ThemeListView.as_view(), name="theme-list"),
     path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("actors/", views.ActorListView.as_view(), name="actor-list"),
     path("actors/<slug:slug>/", views.ActorDetailView.as_view(), name="actor-detail"),
+    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("feeds/updates/", views.conditional_page(feeds.UpdatesFeed()), name="feed-updates"),
+    path("feeds/themes/<slug:slug>/", views.conditional_page(feeds.ThemeUpdatesFeed()), name="feed-theme"),
+    path("feeds/actors/<slug:slug>/", views.conditional_page(feeds.ActorUpdatesFeed()), name="feed-actor"),
+    path(
+        "feeds/commitments/<slug:slug>/",
+        views.conditional_page(feeds.CommitmentUpdatesFeed()),
+        name="feed-commitment",
+    ),
+    path("export/commitments.csv", exports.export_csv, name="export-csv"),
+    path("export/commitments.json", exports.export_json, name="export-json"),
+    path(
+        "sitemap.xml",
+        cache_control(max_age=3600)(views.conditional_page(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,0 +1,87 @@
+"""Small presentation helpers for the public templates."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+MINUS = "\u2212"  # a real minus sign: screen readers say "minus", not "dash"
+
+
+@register.filter
+def signed_score(value: float | int | None) -> str:
+    """+1, 0, −0.5; an en dash when there is no score (nothing rated)."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0"
+    text = f"{abs(value):.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(abs(value))
+    return ("+" if value > 0 else MINUS) + text
+
+
+@register.filter
+def http_url(url: str) -> str:
+    """Only web addresses become links; anything else (javascript:, data:) is dropped."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """The current address with another page number, keeping every filter."""
+    request = context["request"]
+    pairs = [(key, item) for key, items in request.GET.lists() for item in items if key != "page"]
+    pairs.append(("page", str(number)))
+    return "?" + urlencode(pairs)
+
+
+@register.inclusion_tag("commitments/includes/status_bar.html")
+def status_bar(by_status: list[dict], label: str, scale: int | None = None) -> dict:
+    """A stacked bar of status counts, as SVG in percent units so it stretches to any width.
+
+    `scale` lets bars share one axis (e.g. the largest theme's total); by default the bar fills
+    its width.
+    """
+    total = sum(item["count"] for item in by_status)
+    scale = max(scale or total, 1)
+    segments, x = [], 0.0
+    for item in by_status:
+        if item["count"]:
+            width = 100 * item["count"] / scale
+            segments.append({**item, "x": round(x, 3), "width": round(width, 3)})
+            x += width
+    parts = [f"{item['count']} {item['label'].lower()}" for item in by_status if item["count"]]
+    description = f"{label}: " + (", ".join(parts) if parts else "no commitments")
+    return {"segments": segments, "description": description, "total": total}
+
+
+class CaptureNode(template.Node):
+    # Declared so {% block %} tags inside still take part in template inheritance.
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: template.NodeList, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context) -> str:
+        # The content was rendered with autoescaping on, so it is already safe HTML.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture name %}…{% endcapture %}: render once, use as {{ name }} several times.
+
+    The base template captures each page's title and description block and repeats them in
+    <title>, the meta description and the OpenGraph tags.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("capture takes one argument: the variable name.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])

@@ -1,0 +1,80 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against Django's live server.
+
+They skip when Chromium or axe-core is missing on a developer's machine, and fail instead when
+REQUIRE_BROWSER=1 (CI sets it, and .ci/run installs both), so CI can never pass by skipping them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the main thread; Django would otherwise
+# refuse the test's own database calls (fixtures, assertions) as "async-unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing(what: str) -> None:
+    message = f"{what} is not installed"
+    if browser_required():
+        pytest.fail(f"{message}, and REQUIRE_BROWSER is set: the browser tests must run.", pytrace=False)
+    pytest.skip(f"{message}; set REQUIRE_BROWSER=1 to make this a failure.")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        missing(f"Chromium ({CHROMIUM})")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        missing(f"axe-core ({AXE}; run `npm ci`)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Scripts injected by the tests (axe-core) must run whatever Content-Security-Policy the site sends.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # The live server serves static files from the apps; the manifest storage would need collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def site(live_server, seeded):
+    """The live server's address, with the seed data loaded."""
+    return live_server.url
+
+
+def snapshot(page, name: str) -> None:
+    """Save a screenshot when SCREENSHOT_DIR is set, for people to look at (CI artefacts, reviews)."""
+    directory = os.environ.get("SCREENSHOT_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)

@@ -1,0 +1,64 @@
+"""Each public page runs a fixed number of queries: the same for one row as for fifty."""
+
+import pytest
+
+from .sitedata import many_commitments
+
+pytestmark = pytest.mark.django_db
+
+# Every page starts with one query for the time of the latest change (its ETag/Last-Modified).
+PAGES = {
+    # version; totals by status (one aggregate); theme groups + theme names; actor groups + actor
+    # names; latest updates; latest statements; due soon; overdue
+    "/": 10,
+    # version; count; theme, actor and statement choices for the form; rows + statements; their
+    # themes; their actors
+    "/commitments/": 8,
+    # as above, plus one lookup each for the theme and actor slugs given
+    "/commitments/?q=Commitment&theme={theme}&actor={actor}&status=met&overdue=no&sort=title": 10,
+    # version; commitment + statement; themes; actors; statement's articles; updates; their evidence;
+    # article links + articles; quotes + speakers
+    "/commitments/{commitment}/": 9,
+    # version; count; rows with commitment counts; parties
+    "/statements/": 4,
+    # version; statement; parties; articles; commitments; quotes; totals for its status bar
+    "/statements/{statement}/": 7,
+    # version; theme groups; theme names
+    "/themes/": 3,
+    # version; theme; totals; count; rows; their themes; their actors
+    "/themes/{theme}/": 7,
+    "/actors/": 3,
+    # as a theme, plus the statements the actor is party to
+    "/actors/{actor}/": 8,
+    # version only: the vocabulary comes from the model's code
+    "/methodology/": 1,
+    # version; updates + commitments
+    "/feeds/updates/": 2,
+    # version; the theme, actor or commitment; its updates
+    "/feeds/themes/{theme}/": 3,
+    "/feeds/actors/{actor}/": 3,
+    "/feeds/commitments/{commitment}/": 3,
+    # rows (one chunk) + statements; their themes; their actors
+    "/export/commitments.csv": 3,
+    "/export/commitments.json": 3,
+    # version; then one query for each of the four model sitemaps, each counted once for the
+    # page count and once for the rows
+    "/sitemap.xml": 9,
+}
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, url, rows):
+    commitment = many_commitments(rows, n_updates=2, n_links=2, n_quotes=2)[0]
+    formatted = url.format(
+        commitment=commitment.slug,
+        statement=commitment.statement.slug,
+        theme=commitment.themes.get().slug,
+        actor=commitment.actors.get().slug,
+    )
+    with django_assert_num_queries(PAGES[url]):
+        response = client.get(formatted)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    assert body

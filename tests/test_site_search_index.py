@@ -1,0 +1,32 @@
+"""The full-text GIN index exists on PostgreSQL, and is what the search query's text branch uses."""
+
+import pytest
+from django.db import connection
+
+from commitments.models import Commitment
+from commitments.search import search_commitments
+
+pytestmark = pytest.mark.django_db
+
+
+def index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Commitment._meta.db_table)
+    return {name for name, info in constraints.items() if info["index"]}
+
+
+def test_the_gin_index_exists_only_on_postgresql():
+    assert ("commitment_search_gin" in index_names()) == (connection.vendor == "postgresql")
+
+
+def test_postgresql_answers_the_text_branch_from_the_index(seeded):
+    if connection.vendor != "postgresql":
+        # SQLite has no full-text index: its search is a substring match over every row.
+        assert "commitment_search_gin" not in index_names()
+        return
+    queryset = search_commitments(Commitment.objects.published(), "communications content")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the seed table is too small to need an index
+        plan = queryset.explain()
+    assert "commitment_search_gin" in plan
+    assert [c.slug for c in queryset] == ["lawful-access-data-access-agreement"]
