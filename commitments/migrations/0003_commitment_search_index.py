@@ -30,6 +30,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0001_initial")]
+    dependencies = [("commitments", "0002_editorial_groups")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
