@@ -15,7 +15,7 @@ from .models import Commitment
 
 SEARCH_CONFIG = "english"
 # Weighted so title matches outrank matches deep in the wording. Migration
-# 0002_commitment_search_index builds a GIN index on exactly this expression: change both together.
+# 0003_commitment_search_index builds a GIN index on exactly this expression: change both together.
 SEARCH_VECTOR = (
     SearchVector("title", weight="A", config=SEARCH_CONFIG)
     + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
