@@ -435,61 +435,68 @@ def ensure_datasette(out=sys.stdout) -> None:
         )
 
 
-def run_peer(*, requests: int, concurrency: int, max_seconds: float, workers: int, out=sys.stdout) -> None:
+def run_peer(
+    *, requests: int, concurrency: int, max_seconds: float, workers: int, path: str = PEER_PATH, out=sys.stdout
+) -> None:
     ensure_datasette(out)
     database = ROOT / "bench" / ".peer" / "db.sqlite3"  # Datasette names the database "db" after the file
     exported = export_for_datasette(database)
     print(f"\npeer: {exported:,} published commitments exported to {database.relative_to(ROOT)}", file=out)
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    servers = {
-        "datasette": (
+    gunicorn = [sys.executable, "-m", "gunicorn", "tracker.wsgi", "-b", "127.0.0.1:{port}"]
+    gunicorn += ["--workers", str(workers), "--threads", str(concurrency), "--log-level", "warning"]
+    # label, command, environment, paths: Datasette's default JSON page computes facet
+    # suggestions; the second path turns them off, the leanest equivalent it offers.
+    servers = [
+        (
+            "datasette",
             [sys.executable, "-m", "datasette", "serve", str(database), "-h", "127.0.0.1", "-p", "{port}"],
-            DATASETTE_PATH,
             env,
-        )
-    }
-    for label, cache_seconds in (("tracker (uncached)", "0"), ("tracker (cached)", "300")):
-        servers[label] = (
-            [sys.executable, "-m", "gunicorn", "tracker.wsgi", "-b", "127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--threads", str(concurrency), "--log-level", "warning"],
-            PEER_PATH,
-            {**env, "PAGE_CACHE_SECONDS": cache_seconds},
-        )
+            [DATASETTE_PATH, DATASETTE_PATH + "&_nosuggest=1"],
+        ),
+        ("tracker (uncached)", gunicorn, {**env, "PAGE_CACHE_SECONDS": "0"}, [path]),
+        ("tracker (cached)", gunicorn, {**env, "PAGE_CACHE_SECONDS": "300"}, [path]),
+    ]
     print(
         f"load: {requests:,} GETs over {concurrency} keep-alive connections, at most {max_seconds:.0f} s each; "
         f"gunicorn with {workers} worker(s) × {concurrency} threads, Datasette with its defaults",
         file=out,
     )
-    for label, (command, path, server_env) in servers.items():
+    for label, command, server_env, paths in servers:
         port = free_port()
-        process = subprocess.Popen(
-            [part.replace("{port}", str(port)) for part in command],
-            cwd=ROOT,
-            env=server_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            status = wait_until_up(port, path, process)
-            if status != 200:
-                print(f"{label:<20} {path}: answered {status}, skipped (not built on this branch yet?)", file=out)
-                continue
-            load(port, path, requests=min(50, requests), concurrency=concurrency, max_seconds=10)  # warm-up
-            result = load(port, path, requests=requests, concurrency=concurrency, max_seconds=max_seconds)
-            others = {s: n for s, n in result.statuses.items() if s != 200}
-            print(
-                f"{label:<20} {path}: {result.rps:8.1f} req/s, p50 {percentile(result.latencies_ms, 50):.1f} ms, "
-                f"{result.ok:,}/{result.requests:,} OK in {result.seconds:.1f} s"
-                + (f", other: {others}" if others else ""),
-                file=out,
+        # The server's log goes to a file: an unread pipe would fill up and stall the server.
+        log_path = database.parent / f"{label.split()[0]}.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [part.replace("{port}", str(port)) for part in command],
+                cwd=ROOT,
+                env=server_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
-        except RuntimeError as exc:
-            stderr = process.stderr.read()[-500:] if process.poll() is not None and process.stderr else ""
-            print(f"{label:<20} could not be measured: {exc} {stderr}", file=out)
-        finally:
-            stop(process)
+            try:
+                for server_path in paths:
+                    measure_server(label, port, server_path, process, requests, concurrency, max_seconds, out)
+            except RuntimeError as exc:
+                print(f"{label:<20} could not be measured: {exc} (log: {log_path.relative_to(ROOT)})", file=out)
+            finally:
+                stop(process)
+
+
+def measure_server(label, port, path, process, requests: int, concurrency: int, max_seconds: float, out) -> None:
+    status = wait_until_up(port, path, process)
+    if status != 200:
+        print(f"{label:<20} {path}: answered {status}, skipped (not built on this branch yet?)", file=out)
+        return
+    load(port, path, requests=min(50, requests), concurrency=concurrency, max_seconds=10)  # warm-up
+    result = load(port, path, requests=requests, concurrency=concurrency, max_seconds=max_seconds)
+    others = {s: n for s, n in result.statuses.items() if s != 200}
+    print(
+        f"{label:<20} {path}: {result.rps:8.1f} req/s, p50 {percentile(result.latencies_ms, 50):.1f} ms, "
+        f"{result.ok:,}/{result.requests:,} OK in {result.seconds:.1f} s" + (f", other: {others}" if others else ""),
+        file=out,
+    )
 
 
 # Entry point --------------------------------------------------------------------------------
@@ -513,6 +520,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--peer-concurrency", type=int, default=4, help="concurrent connections (default 4)")
     parser.add_argument("--peer-seconds", type=float, default=30, help="time cap per server (default 30)")
     parser.add_argument("--peer-workers", type=int, default=1, help="gunicorn worker processes (default 1)")
+    parser.add_argument("--peer-path", default=PEER_PATH, help=f"our side of the comparison (default {PEER_PATH})")
     args = parser.parse_args(argv)
     if args.commitments is None:
         args.commitments = QUICK_COMMITMENTS if args.quick else FULL_COMMITMENTS
@@ -549,6 +557,7 @@ def main(argv: list[str] | None = None) -> int:
             concurrency=args.peer_concurrency,
             max_seconds=args.peer_seconds,
             workers=args.peer_workers,
+            path=args.peer_path,
         )
     print(f"bench took {time.monotonic() - started:.0f} s")
     print(worst_ratio_line(worst))  # last, for scripts

@@ -1,5 +1,7 @@
 """Fill the database with realistic demo data at scale (see commitments/demo.py)."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commitments.demo import (
@@ -67,7 +69,9 @@ class Command(BaseCommand):
         result = generator.run()
         progress.finish()
 
+        refreshing = time.perf_counter()
         refresh_statistics()
+        refresh_seconds = time.perf_counter() - refreshing
         mismatched = check_statuses()
         if mismatched:
             # Should never happen: the generator applies sync_status's rule. Say so loudly.
@@ -78,6 +82,10 @@ class Command(BaseCommand):
                 f"Generated {result.rows:,} rows in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s), "
                 f"seed {seed}."
             )
+        )
+        self.stdout.write(
+            f"  of which commit {result.commit_seconds:.1f} s; generator CPU {result.cpu_seconds:.1f} s; "
+            f"then statistics refreshed in {refresh_seconds:.1f} s"
         )
         for label, n in summary.items():
             self.stdout.write(f"  {label}: {n:,}")
