@@ -234,7 +234,7 @@ def worst_ratio_line(worst: float | None) -> str:
 # The dataset --------------------------------------------------------------------------------
 
 
-def ensure_dataset(commitments: int, seed: int, out=sys.stdout) -> None:
+def ensure_dataset(commitments: int, seed: int, *, regenerate: bool = False, out=sys.stdout) -> None:
     from django.core.management import call_command
 
     from commitments.demo import demo_commitment_count, real_data_counts
@@ -250,6 +250,12 @@ def ensure_dataset(commitments: int, seed: int, out=sys.stdout) -> None:
     if have == commitments:
         print(f"reusing the demo data already there ({have:,} commitments)", file=out)
         return
+    if have and not regenerate:
+        # A full-size data set takes minutes to build; a quick run must not wipe it by accident.
+        raise SystemExit(
+            f"The database holds {have:,} demo commitments, not {commitments:,}. Pass --regenerate to replace "
+            "them, or point DATABASE_URL at another database."
+        )
     print(f"generating {commitments:,} demo commitments (seed {seed})…", file=out, flush=True)
     call_command("generate_demo_data", commitments=commitments, seed=seed, stdout=out)
 
@@ -513,6 +519,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--commitments", type=int, help=f"demo commitments in the database (default {FULL_COMMITMENTS:,})"
     )
     parser.add_argument("--seed", type=int, default=2021, help="demo data seed (default 2021)")
+    parser.add_argument(
+        "--regenerate", action="store_true", help="replace demo data of another size (refused otherwise)"
+    )
     parser.add_argument("--rounds", type=int, help="timed rounds per endpoint (default 30 quick, 100 full)")
     parser.add_argument("--max-seconds", type=float, help="cap on the timing loop (default 60 quick, 900 full)")
     parser.add_argument("--peer", choices=["datasette"], help="also compare throughput with a peer under load")
@@ -547,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django()
     from django.test import Client
 
-    ensure_dataset(args.commitments, args.seed)
+    ensure_dataset(args.commitments, args.seed, regenerate=args.regenerate)
     print(describe_machine())
     measurements = measure(Client(), endpoints_for_dataset(), rounds=args.rounds, max_seconds=args.max_seconds)
     worst = report(measurements)

@@ -109,3 +109,17 @@ def test_the_report_prints_counts_ratios_and_the_skipped_endpoints():
     assert "skipped html list (/commitments/): 404" in out.getvalue()
     assert run.worst_ratio_line(worst) == "worst_ratio=2.50"
     assert run.worst_ratio_line(None).startswith("worst_ratio=n/a")
+
+
+def test_it_refuses_to_replace_demo_data_of_another_size_unless_asked():
+    from django.core.management import call_command
+
+    call_command("generate_demo_data", "--commitments", "12", stdout=io.StringIO(), stderr=io.StringIO())
+
+    with pytest.raises(SystemExit, match="holds 12 demo commitments"):
+        run.ensure_dataset(5, 1, out=io.StringIO())
+    assert Commitment.objects.count() == 12
+
+    run.ensure_dataset(12, 1, out=io.StringIO())  # same size: reused
+    run.ensure_dataset(5, 1, regenerate=True, out=io.StringIO())
+    assert Commitment.objects.count() == 5

@@ -86,6 +86,16 @@ def test_the_second_anonymous_get_is_a_hit(client, page_cache):
     assert second.content == first.content
 
 
+def test_a_hit_runs_no_sql(client, page_cache, django_assert_num_queries):
+    commitment = CommitmentFactory()
+    client.get(commitment.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        response = client.get(commitment.get_absolute_url())
+
+    assert response["X-Cache"] == "hit"
+
+
 def test_a_head_request_is_answered_from_the_stored_get(client, page_cache):
     first = client.get("/counter/")
     head = client.head("/counter/")
