@@ -490,7 +490,16 @@ def run_peer(
                 stop(process)
 
 
-def measure_server(label, port, path, process, requests: int, concurrency: int, max_seconds: float, out) -> None:
+def measure_server(
+    label: str,
+    port: int,
+    path: str,
+    process: subprocess.Popen,
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    out,
+) -> None:
     status = wait_until_up(port, path, process)
     if status != 200:
         print(f"{label:<20} {path}: answered {status}, skipped (not built on this branch yet?)", file=out)

@@ -184,7 +184,16 @@ class AnonymousCacheMiddleware:
         except Exception:
             logger.exception("Could not store %s in the cache.", key)
 
-    def _tee(self, chunks, cache, key, version, response, timeout: int, max_bytes: int) -> Iterator[bytes]:
+    def _tee(
+        self,
+        chunks: Iterator[bytes],
+        cache,
+        key: str,
+        version: int,
+        response: HttpResponseBase,
+        timeout: int,
+        max_bytes: int,
+    ) -> Iterator[bytes]:
         """Pass a streamed body (exports) through, keeping a copy to store if it stays small."""
         kept: list[bytes] | None = []
         size = 0

@@ -498,7 +498,15 @@ class DemoGenerator:
             cpu_seconds=time.process_time() - cpu_started,
         )
 
-    def _plan_statement(self, n, size, themes, theme_weights, parties, bodies_of) -> dict:
+    def _plan_statement(
+        self,
+        n: int,
+        size: int,
+        themes: list[Theme],
+        theme_weights: list[float],
+        parties: list[Actor],
+        bodies_of: dict[int, list[Actor]],
+    ) -> dict:
         """Draw one statement and its commitments as plain values; ids come at write time."""
         rng = self.rng
         span = (DEMO_UNTIL - DEMO_FROM).days - 10
@@ -527,7 +535,15 @@ class DemoGenerator:
             )
         return {"statement": statement, "parties": statement_parties, "commitments": commitments}
 
-    def _plan_commitment(self, statement, statement_state, statement_parties, focus, bodies_of, party_names) -> dict:
+    def _plan_commitment(
+        self,
+        statement: Statement,
+        statement_state: str,
+        statement_parties: list[Actor],
+        focus: list[Theme],
+        bodies_of: dict[int, list[Actor]],
+        party_names: str,
+    ) -> dict:
         rng = self.rng
         self.n_commitments += 1
         n = self.n_commitments
