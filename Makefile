@@ -38,5 +38,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# A small benchmark (2,000 demo commitments) on the database DATABASE_URL names, or on
+# bench/bench.sqlite3 without it. The full run: bench/run.py --commitments 100000 on PostgreSQL.
+bench: install
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -6,4 +6,5 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitments"
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (connects the status-sync signal receiver)
+        # Imported for their signal receivers: the status sync, and the invalidation of cached pages.
+        from . import cache, services  # noqa: F401

@@ -205,6 +205,11 @@ class Article(Timestamped):
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        indexes = [
+            # The default order of the articles list (API /api/v1/articles/, admin): newest first
+            # without sorting 300,000 rows for each page.
+            models.Index(fields=["-published_on", "-id"], name="article_recent_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"),
             models.UniqueConstraint(
@@ -263,6 +268,11 @@ class Statement(SluggedModel):
 
     class Meta:
         ordering = ["-made_on", "title"]
+        indexes = [
+            # Newest statements first: the statements list, the dashboard's latest statements, and
+            # the default order of every commitments list (by statement date), read in index order.
+            models.Index(fields=["-made_on", "title"], name="statement_made_on_idx"),
+        ]
         permissions = [("publish_statement", "Can publish and unpublish statements")]
 
     def __str__(self) -> str:
@@ -381,6 +391,19 @@ class Commitment(SluggedModel):
 
     class Meta:
         ordering = ["-statement__made_on", "id"]
+        indexes = [
+            # published(): the public subset of commitments with what the public queries need, so
+            # pagination counts and the dashboard's totals by status read the index only, and the
+            # status filter walks statements newest first and picks their matching commitments.
+            models.Index(
+                fields=["statement", "status"],
+                condition=Q(state=PublicationState.PUBLISHED),
+                name="commitment_published_idx",
+            ),
+            # The overdue filter (target_date before today), due_before/due_after, and the
+            # dashboard's "due soon" ordered by target date.
+            models.Index(fields=["target_date"], name="commitment_target_date_idx"),
+        ]
         permissions = [("publish_commitment", "Can publish and unpublish commitments")]
         constraints = [
             models.CheckConstraint(
@@ -448,7 +471,12 @@ class StatusUpdate(models.Model):
     class Meta:
         # The latest update decides the commitment's status: latest as_of, then latest recorded.
         ordering = ["-as_of", "-created_at", "-id"]
-        indexes = [models.Index(fields=["commitment", "-as_of", "-created_at"], name="statusupdate_latest_idx")]
+        indexes = [
+            models.Index(fields=["commitment", "-as_of", "-created_at"], name="statusupdate_latest_idx"),
+            # Newest updates across all commitments: /api/v1/status-updates/, the Atom feeds and the
+            # dashboard's recent updates read 50 rows in index order instead of sorting a million.
+            models.Index(fields=["-as_of", "-created_at", "-id"], name="statusupdate_recent_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid")]
 
     def __str__(self) -> str:

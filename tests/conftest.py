@@ -20,3 +20,10 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _pages_uncached(settings):
+    """Pages are tested uncached (a cached page would outlive the test's rolled-back data);
+    tests/test_perf_cache.py turns the cache on where it is the subject."""
+    settings.PAGE_CACHE_SECONDS = 0
