@@ -20,3 +20,12 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttle counters live in the cache; each test starts with none, whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,95 @@
+"""Schemathesis drives every GET operation of the published OpenAPI schema against the app.
+
+Valid and invalid parameters (NUL bytes included) must never crash the API, every answer must
+be one the schema documents, with the documented content type and body, and invalid input must
+be refused with a 4xx. Generation is derandomised and bounded, so the run is repeatable.
+"""
+
+import datetime
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from commitments.models import PublicationState
+from commitments.services import record_status_update
+
+from .factories import ArticleLinkFactory, CommitmentFactory, QuoteFactory, StatementFactory
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": 50, "deterministic": True, "allow-x00": True, "mode": "all"},
+        # Each example is a real request through Django; slow generation is expected, not a smell.
+        "suppress-health-check": ["too_slow", "filter_too_much"],
+    }
+)
+RESULTS = {"operations": set(), "examples": 0}
+
+
+@pytest.fixture
+def fuzzed_data(seeded):
+    """The seed, plus drafts and the records that hang off them, which must never show."""
+    hidden = StatementFactory(state=PublicationState.DRAFT)
+    draft = CommitmentFactory(statement=hidden)
+    record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Hidden.")
+    ArticleLinkFactory(commitment=draft)
+    QuoteFactory(statement=hidden)
+    return seeded
+
+
+@pytest.fixture
+def in_process_app():
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    A WSGI request ends by closing connections that are inside a transaction; here that
+    transaction is the test's own.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def unthrottled(settings):
+    # Thousands of requests from one address: throttling would only hide the answers under test.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "editor": None}}
+
+
+# The schema is fetched from the app itself, as a consumer would; producing it touches no table.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application(), config=CONFIG).include(
+    method="GET"
+)
+
+
+@schema.parametrize()
+# The data is only read, so sharing the function-scoped fixtures between examples is safe.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+def test_every_get_operation_conforms_to_the_schema(case, fuzzed_data, unthrottled, in_process_app):
+    RESULTS["operations"].add(case.operation.label)
+    RESULTS["examples"] += 1
+    case.call_and_validate(checks=CHECKS)
+
+
+def test_the_fuzzer_covered_every_get_operation():
+    # Runs after the parametrised test in file order; guards against a schema that lost operations.
+    assert len(RESULTS["operations"]) == 17, sorted(RESULTS["operations"])
+    print(f"\nschemathesis: {len(RESULTS['operations'])} operations, {RESULTS['examples']} examples")
