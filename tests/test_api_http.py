@@ -125,7 +125,7 @@ def read_csv(response) -> list[dict]:
 def test_lists_download_as_csv_with_flat_columns(client, commitment):
     response = client.get("/api/v1/commitments/", {"format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="commitment.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="commitments.csv"'
     [row] = read_csv(response)
     assert row["slug"] == "nato-funding"
     assert row["statement.slug"] == commitment.statement.slug
@@ -169,6 +169,12 @@ def test_unknown_addresses_under_the_api_answer_json_404(client, db):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"detail": "Not found."}
+
+
+def test_a_missing_trailing_slash_is_redirected(client, db):
+    response = client.get("/api/v1/commitments?status=met")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/commitments/?status=met"
 
 
 def test_huge_ids_are_simply_not_found(client, db):

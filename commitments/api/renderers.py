@@ -84,7 +84,7 @@ class CSVRenderer(BaseRenderer):
             writer.writerow([_cell((row.get(name) or {}).get(sub) if sub else row.get(name)) for name, sub in columns])
         response = renderer_context.get("response")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{view.basename}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{view.basename}s.csv"'
         return out.getvalue().encode(self.charset)
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    # Last: anything else under /api/v1/ answers a JSON 404.
-    re_path(r"^[\s\S]*$", views.not_found),
+    # Last: anything else under /api/v1/ answers a JSON 404. Only addresses ending in a slash,
+    # so that CommonMiddleware still redirects /api/v1/commitments to /api/v1/commitments/.
+    re_path(r"^[\s\S]*/$", views.not_found),
 ]
