@@ -45,7 +45,7 @@ class ApiBehaviour:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code >= 400 and getattr(request, "accepted_renderer", None).__class__ is CSVRenderer:
+        if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
             # Errors stay JSON, so a spreadsheet download that fails says why.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
