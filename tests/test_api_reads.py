@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
-from commitments.models import PublicationState
+from commitments.models import Article, PublicationState
 from commitments.services import record_status_update
 
 from .factories import (
@@ -184,3 +184,11 @@ def test_the_seed_statement_is_readable(client, seeded):
     met = client.get("/api/v1/commitments/lawful-access-data-access-agreement/").json()
     assert met["status"] == "met"
     assert met["timeline"][0]["as_of"] == "2022-10-03"
+
+
+def test_an_article_without_an_address_has_a_null_url(client, world):
+    Article.objects.filter(title="Shown article").update(url="")
+    article = client.get("/api/v1/articles/").json()["results"][0]
+    assert (article["title"], article["url"]) == ("Shown article", None)
+    link = client.get("/api/v1/commitments/published/").json()["links"][0]
+    assert link["article"]["url"] is None

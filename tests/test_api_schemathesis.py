@@ -21,10 +21,17 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from commitments.models import PublicationState
+from commitments.models import PublicationState, Statement, Theme
 from commitments.services import record_status_update
 
-from .factories import ArticleLinkFactory, CommitmentFactory, QuoteFactory, StatementFactory
+from .factories import (
+    ArticleFactory,
+    ArticleLinkFactory,
+    CommitmentFactory,
+    QuoteFactory,
+    StatementFactory,
+    ThemeFactory,
+)
 
 CHECKS = [
     not_a_server_error,
@@ -45,7 +52,19 @@ RESULTS = {"operations": set(), "examples": 0}
 
 @pytest.fixture
 def fuzzed_data(seeded):
-    """The seed, plus drafts and the records that hang off them, which must never show."""
+    """The seed, plus the empty and optional values responses must describe, and hidden drafts."""
+    statement = Statement.objects.published().get()
+    child = ThemeFactory(parent=Theme.objects.first(), description="")
+    priced = CommitmentFactory(
+        statement=statement,
+        themes=[child],
+        amount=24_000_000_000,
+        currency="GBP",
+        target_date=datetime.date(2020, 1, 1),
+    )
+    ArticleLinkFactory(commitment=priced, article=ArticleFactory(url="", published_on=None))
+    quote = QuoteFactory(statement=statement, article=None)
+    quote.commitments.set([priced])
     hidden = StatementFactory(state=PublicationState.DRAFT)
     draft = CommitmentFactory(statement=hidden)
     record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Hidden.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -99,8 +98,18 @@ class CommitmentRefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "title", "status", "url", "api_url"]
 
 
+class ArticleAddressField(serializers.URLField):
+    """The article's own address, null when we hold only a copy (an empty string is not a URI)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class ArticleRefSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(allow_blank=True, read_only=True, help_text="The article's own address.")
+    url = ArticleAddressField(help_text="The article's own address.")
     api_url = api_url("article")
 
     class Meta:
@@ -161,9 +170,7 @@ class ActorSerializer(TimestampsMixin, serializers.ModelSerializer):
 
 
 class ArticleSerializer(TimestampsMixin, serializers.ModelSerializer):
-    url = serializers.URLField(
-        allow_blank=True, read_only=True, help_text="The article's own address; the tracker has no page for it."
-    )
+    url = ArticleAddressField(help_text="The article's own address (the tracker has no page for articles).")
     api_url = api_url("article")
 
     class Meta:
@@ -360,14 +367,14 @@ class PublishableWriteSerializer(EditorWriteSerializer):
         return instance
 
     def _move(self, instance, state: str) -> None:
+        # Called inside the write's atomic block: a refused move (PermissionDenied, which DRF
+        # answers with 403, or an illegal one) undoes the field changes made with it.
         if state == instance.state:
             return
         try:
             change_state(obj=instance, state=state, user=self.context["request"].user, reason="changed through the API")
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from None
-        except PermissionDenied:
-            raise  # DRF answers 403; the atomic block has already undone the other changes
 
 
 class StatementWriteSerializer(PublishableWriteSerializer):

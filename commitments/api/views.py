@@ -61,7 +61,7 @@ def published_count(relation: str) -> Count:
     return Count(relation, filter=Q(**{f"{relation}__in": Commitment.objects.published()}), distinct=True)
 
 
-class ReadViewSet(ApiBehaviour, viewsets.GenericViewSet):
+class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
     serializer_class = None
     detail_serializer_class = None
     write_serializer_class = None
@@ -96,7 +96,7 @@ class ReadViewSet(ApiBehaviour, viewsets.GenericViewSet):
         return self.public_queryset()
 
 
-class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet):
+class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Themes commitments are tagged with. Every theme is public."""
 
     serializer_class = serializers.ThemeSerializer
@@ -113,7 +113,7 @@ class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet
         )
 
 
-class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet):
+class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Countries, bodies, organisations and people who make or owe commitments. Every actor is public."""
 
     serializer_class = serializers.ActorSerializer
@@ -129,7 +129,7 @@ class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet
         )
 
 
-class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet):
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Source articles, only those that report or evidence something published."""
 
     serializer_class = serializers.ArticleSerializer
@@ -141,7 +141,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewS
 
 
 class StatementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
 ):
     """Published statements. Editors create and update statements (drafts included)."""
 
@@ -170,7 +170,7 @@ class StatementViewSet(
 
 
 class CommitmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
 ):
     """Published commitments of published statements, with status, score, themes and actors."""
 
@@ -200,7 +200,7 @@ class CommitmentViewSet(
 
 
 class StatusUpdateViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ReadViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet
 ):
     """Dated verdicts on published commitments. Append-only: a correction is a new update."""
 
@@ -224,7 +224,7 @@ class StatusUpdateViewSet(
         delete_status_update(update=instance)
 
 
-class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet):
+class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Quotes attached to published statements or commitments."""
 
     serializer_class = serializers.QuoteSerializer
@@ -246,7 +246,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ReadViewSet
 
 
 class ArticleLinkViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
 ):
     """Editors' links from articles to published commitments, with the passage that matters."""
 
