@@ -49,12 +49,9 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _per_group(queryset: QuerySet) -> list[dict[str, Any]]:
-    rows = queryset.annotate(**_group_aggregates("commitments__")).values("slug", "name", *_aggregate_names())
+    aggregates = _group_aggregates("commitments__")
+    rows = queryset.annotate(**aggregates).values("slug", "name", *aggregates)
     return [{"slug": row["slug"], "name": row["name"], **_shape(row)} for row in rows]
-
-
-def _aggregate_names() -> list[str]:
-    return list(_group_aggregates())
 
 
 def public_stats() -> dict[str, Any]:
