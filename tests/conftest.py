@@ -27,3 +27,12 @@ def _pages_uncached(settings):
     """Pages are tested uncached (a cached page would outlive the test's rolled-back data);
     tests/test_perf_cache.py turns the cache on where it is the subject."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttle counters live in the cache; each test starts with none, whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -259,3 +259,81 @@ MIDDLEWARE.insert(
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
+
+# --- Public REST API v1 (commitments/api/) -------------------------------------------------
+# Reads are open and throttled per client address; editors write with a token or a session.
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+]
+# Before CommonMiddleware, so even its redirects carry the CORS headers.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+
+REST_FRAMEWORK = {
+    # Token first: an anonymous write then answers 401 with a WWW-Authenticate header, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "commitments.api.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "commitments.api.renderers.StrictFormatNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "commitments.api.schema.TrackerAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "commitments.api.throttling.AnonymousThrottle",
+        "commitments.api.throttling.EditorThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_THROTTLE", "120/min"),
+        "editor": os.environ.get("API_EDITOR_THROTTLE", "600/min"),
+    },
+    # The same proxy count as the login lockout (DJANGO_TRUSTED_PROXY_COUNT): 0 trusts only the
+    # connecting address, so clients cannot dodge throttling with a forged X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "PAGE_SIZE": 50,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitment Tracker API",
+    "DESCRIPTION": "Public, read-only data on government commitments and whether they are delivered; "
+    "writes for editors. See docs/api.md for a worked example.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Offline docs: assets come from drf-spectacular-sidecar through our own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "commitments.models.Status",
+        "PublicationStateEnum": "commitments.models.PublicationState",
+        "ActorKindEnum": "commitments.models.Actor.Kind",
+        "ArticleKindEnum": "commitments.models.Article.Kind",
+        "StatementKindEnum": "commitments.models.Statement.Kind",
+        "DateSourceEnum": "commitments.models.Article.DateSource",
+        "RelationEnum": "commitments.models.ArticleLink.Relation",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commitments.api.schema.document_response_headers",
+    ],
+}
+
+# Browser apps on any origin may read the API; only reads are offered across origins.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]

@@ -7,5 +7,6 @@ admin.site.index_title = "Statements, commitments and evidence"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("commitments.api.urls")),
     path("", include("commitments.urls")),
 ]

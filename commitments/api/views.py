@@ -1,0 +1,281 @@
+"""API endpoints. Reads always start from the published-only querysets, for every user.
+
+Writes (editors with model permissions) resolve records from the full tables, so an editor can
+work on drafts; the answer to a write shows the record as written. Reading it back through the
+API shows it only once it is published, exactly as the public sees it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import JsonResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
+from ..services import delete_status_update
+from . import filters, serializers
+from .renderers import CSVRenderer
+from .stats import public_stats
+
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+# Ids above 18 digits cannot exist; refusing them in the URL spares the database an overflow.
+ID_PATTERN = "[0-9]{1,18}"
+
+
+def reject_nul_bytes(request) -> None:
+    # PostgreSQL cannot hold NUL in text; such a parameter can only be a mistake or a probe.
+    for name, values in request.query_params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise ValidationError({name: ["Query parameters cannot contain NUL bytes."]})
+
+
+class ApiBehaviour:
+    """What every endpoint shares: strict parameters, JSON errors, ETags on unchanged answers."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        reject_nul_bytes(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+            # Errors stay JSON, so a spreadsheet download that fails says why.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        patch_vary_headers(response, ["Accept"])
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            set_response_etag(response)
+            return get_conditional_response(request._request, etag=response["ETag"], response=response)
+        return response
+
+
+def published_count(relation: str) -> Count:
+    return Count(relation, filter=Q(**{f"{relation}__in": Commitment.objects.published()}), distinct=True)
+
+
+class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
+    serializer_class = None
+    detail_serializer_class = None
+    write_serializer_class = None
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method not in SAFE_METHODS and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def get_queryset(self) -> QuerySet:
+        if self.request is not None and self.request.method not in SAFE_METHODS:
+            return self.editable_queryset()
+        if self.action == "retrieve":
+            return self.detail_queryset()
+        return self.public_queryset()
+
+    def public_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def detail_queryset(self) -> QuerySet:
+        return self.public_queryset()
+
+    def editable_queryset(self) -> QuerySet:
+        return self.public_queryset()
+
+
+class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Themes commitments are tagged with. Every theme is public."""
+
+    serializer_class = serializers.ThemeSerializer
+    filterset_class = filters.ThemeFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        # Queries: the count, then the page with the parent's slug and the published count joined in.
+        return (
+            Theme.objects.select_related("parent")
+            .annotate(commitment_count=published_count("commitments"))
+            .order_by("name", "pk")
+        )
+
+
+class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Countries, bodies, organisations and people who make or owe commitments. Every actor is public."""
+
+    serializer_class = serializers.ActorSerializer
+    filterset_class = filters.ActorFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return (
+            Actor.objects.select_related("parent")
+            .annotate(commitment_count=published_count("commitments"))
+            .order_by("name", "pk")
+        )
+
+
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Source articles, only those that report or evidence something published."""
+
+    serializer_class = serializers.ArticleSerializer
+    filterset_class = filters.ArticleFilter
+    lookup_value_regex = ID_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return Article.objects.public().order_by("-published_on", "-pk")
+
+
+class StatementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+):
+    """Published statements. Editors create and update statements (drafts included)."""
+
+    serializer_class = serializers.StatementSerializer
+    detail_serializer_class = serializers.StatementDetailSerializer
+    write_serializer_class = serializers.StatementWriteSerializer
+    filterset_class = filters.StatementFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return (
+            Statement.objects.published()
+            .prefetch_related("parties")
+            .annotate(commitment_count=published_count("commitments"))
+            .order_by("-made_on", "title", "pk")
+        )
+
+    def detail_queryset(self) -> QuerySet:
+        return self.public_queryset().prefetch_related(
+            "articles", Prefetch("commitments", Commitment.objects.published().order_by("pk"))
+        )
+
+    def editable_queryset(self) -> QuerySet:
+        return Statement.objects.all()
+
+
+class CommitmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+):
+    """Published commitments of published statements, with status, score, themes and actors."""
+
+    serializer_class = serializers.CommitmentSerializer
+    detail_serializer_class = serializers.CommitmentDetailSerializer
+    write_serializer_class = serializers.CommitmentWriteSerializer
+    filterset_class = filters.CommitmentFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return (
+            Commitment.objects.published()
+            .select_related("statement")
+            .prefetch_related("themes", "actors")
+            .order_by("-statement__made_on", "pk")
+        )
+
+    def detail_queryset(self) -> QuerySet:
+        return self.public_queryset().prefetch_related(
+            Prefetch("updates", StatusUpdate.objects.prefetch_related("evidence")),
+            Prefetch("links", ArticleLink.objects.select_related("article").order_by("-created_at", "-pk")),
+        )
+
+    def editable_queryset(self) -> QuerySet:
+        return Commitment.objects.all()
+
+
+class StatusUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet
+):
+    """Dated verdicts on published commitments. Append-only: a correction is a new update."""
+
+    serializer_class = serializers.StatusUpdateSerializer
+    write_serializer_class = serializers.StatusUpdateWriteSerializer
+    filterset_class = filters.StatusUpdateFilter
+    lookup_value_regex = ID_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return (
+            StatusUpdate.objects.published()
+            .select_related("commitment")
+            .prefetch_related("evidence")
+            .order_by("-as_of", "-created_at", "-pk")
+        )
+
+    def editable_queryset(self) -> QuerySet:
+        return StatusUpdate.objects.all()
+
+    def perform_destroy(self, instance: StatusUpdate) -> None:
+        delete_status_update(update=instance)
+
+
+class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Quotes attached to published statements or commitments."""
+
+    serializer_class = serializers.QuoteSerializer
+    filterset_class = filters.QuoteFilter
+    lookup_value_regex = ID_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        # A quote may also point at unpublished records; those relations are left out, not shown.
+        return (
+            Quote.objects.published()
+            .select_related("speaker")
+            .prefetch_related(
+                Prefetch("article", Article.objects.public()),
+                Prefetch("statement", Statement.objects.published()),
+                Prefetch("commitments", Commitment.objects.published().order_by("pk")),
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
+class ArticleLinkViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+):
+    """Editors' links from articles to published commitments, with the passage that matters."""
+
+    serializer_class = serializers.ArticleLinkSerializer
+    write_serializer_class = serializers.ArticleLinkWriteSerializer
+    filterset_class = filters.ArticleLinkFilter
+    lookup_value_regex = ID_PATTERN
+
+    def public_queryset(self) -> QuerySet:
+        return (
+            ArticleLink.objects.filter(commitment__in=Commitment.objects.published())
+            .select_related("commitment", "article")
+            .order_by("-created_at", "-pk")
+        )
+
+    def editable_queryset(self) -> QuerySet:
+        return ArticleLink.objects.all()
+
+
+class StatsView(ApiBehaviour, APIView):
+    """The dashboard's aggregates over published commitments."""
+
+    permission_classes = [AllowAny]  # read-only: it only answers GET
+
+    @extend_schema(responses=serializers.StatsSerializer)
+    def get(self, request) -> Response:
+        return Response(public_stats())
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other address under the API: a JSON 404 like the rest of the API, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)

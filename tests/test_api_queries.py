@@ -1,0 +1,136 @@
+"""Each list endpoint costs the same number of queries for one row as for a hundred."""
+
+import datetime
+
+import pytest
+
+from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, StatusUpdate, Theme
+
+from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 105
+
+
+def build_themes():
+    root = ThemeFactory()
+    Theme.objects.bulk_create([Theme(name=f"Sub-theme {n}", slug=f"sub-theme-{n}", parent=root) for n in range(ROWS)])
+
+
+def build_actors():
+    root = ActorFactory()
+    Actor.objects.bulk_create(
+        [Actor(name=f"Body {n}", slug=f"body-{n}", kind="government_body", parent=root) for n in range(ROWS)]
+    )
+
+
+def linked_articles(commitment: Commitment) -> list[Article]:
+    articles = Article.objects.bulk_create(
+        [
+            Article(title=f"Report {n}", url=f"https://example.org/{n}", published_on=datetime.date(2022, 1, 1))
+            for n in range(ROWS)
+        ]
+    )
+    ArticleLink.objects.bulk_create([ArticleLink(commitment=commitment, article=article) for article in articles])
+    return articles
+
+
+def build_articles():
+    linked_articles(CommitmentFactory())
+
+
+def build_statements():
+    parties = [ActorFactory(), ActorFactory()]
+    for _ in range(ROWS):
+        statement = StatementFactory()
+        statement.parties.set(parties)
+        CommitmentFactory(statement=statement)
+
+
+def build_commitments():
+    themes, actors = [ThemeFactory(), ThemeFactory()], [ActorFactory(), ActorFactory()]
+    statement = StatementFactory()
+    for _ in range(ROWS):
+        CommitmentFactory(statement=statement, themes=themes, actors=actors)
+
+
+def build_status_updates():
+    commitment = CommitmentFactory()
+    articles = linked_articles(commitment)
+    updates = StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(commitment=commitment, status="in_progress", as_of=datetime.date(2022, 1, 1), rationale="r")
+            for _ in range(ROWS)
+        ]
+    )
+    StatusUpdate.evidence.through.objects.bulk_create(
+        [StatusUpdate.evidence.through(statusupdate=u, article=a) for u, a in zip(updates, articles, strict=True)]
+    )
+
+
+def build_quotes():
+    commitment = CommitmentFactory()
+    articles = linked_articles(commitment)
+    speaker = ActorFactory()
+    quotes = Quote.objects.bulk_create(
+        [Quote(speaker=speaker, text="t", article=a, statement=commitment.statement) for a in articles]
+    )
+    Quote.commitments.through.objects.bulk_create(
+        [Quote.commitments.through(quote=q, commitment=commitment) for q in quotes]
+    )
+
+
+def build_article_links():
+    linked_articles(CommitmentFactory())
+
+
+# (endpoint, builder, queries): the comment on each line lists the queries.
+CASES = [
+    ("themes", build_themes, 2),  # count; page with parent and published-commitment count joined
+    ("actors", build_actors, 2),  # count; page with parent and published-commitment count joined
+    ("articles", build_articles, 2),  # count; page
+    ("statements", build_statements, 3),  # count; page with commitment count; parties
+    ("commitments", build_commitments, 4),  # count; page with statement; themes; actors
+    ("status-updates", build_status_updates, 3),  # count; page with commitment; evidence
+    (
+        "quotes",
+        build_quotes,
+        5,
+    ),  # count; page with speaker; public articles; published statements; published commitments
+    ("article-links", build_article_links, 2),  # count; page with commitment and article
+]
+
+
+@pytest.mark.parametrize(("endpoint", "build", "queries"), CASES)
+def test_list_queries_do_not_grow_with_the_page(client, django_assert_num_queries, endpoint, build, queries):
+    build()
+    for page_size in (1, 100):
+        with django_assert_num_queries(queries):
+            response = client.get(f"/api/v1/{endpoint}/", {"page_size": page_size})
+        assert response.status_code == 200
+        assert response.json()["count"] >= 100
+        assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize(("endpoint", "build", "queries"), CASES)
+def test_csv_costs_the_same_queries_as_json(client, django_assert_num_queries, endpoint, build, queries):
+    build()
+    with django_assert_num_queries(queries):
+        response = client.get(f"/api/v1/{endpoint}/", {"page_size": 100, "format": "csv"})
+    assert response.content.count(b"\r\n") == 101  # the header and a hundred rows
+
+
+def test_stats_take_three_queries_whatever_the_data(client, django_assert_num_queries, seeded):
+    # Overall aggregates; per theme; per actor.
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/stats/").status_code == 200
+    build_commitments()
+    with django_assert_num_queries(3):
+        assert client.get("/api/v1/stats/").status_code == 200
+
+
+def test_a_commitment_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries, seeded):
+    # Commitment with statement; themes; actors; updates; their evidence; links with articles.
+    with django_assert_num_queries(6):
+        assert client.get("/api/v1/commitments/lawful-access-data-access-agreement/").status_code == 200
