@@ -38,12 +38,11 @@ def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: dateti
     """Totals by status, plus overdue and due-soon counts, in one query."""
     queryset = Commitment.objects.published() if queryset is None else queryset
     today = today or timezone.localdate()
-    # The same rule as Commitment.objects.overdue(), counted in the same query as the totals.
     unsettled_due = Q(target_date__isnull=False) & ~Q(status__in=SETTLED_STATUSES)
     aggregates = {f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in Status}
     row = queryset.aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=unsettled_due & Q(target_date__lt=today)),
+        overdue=Count("pk", filter=_overdue_filter(today)),
         due_soon=Count(
             "pk",
             filter=unsettled_due
@@ -63,11 +62,29 @@ def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: dateti
     }
 
 
+def _overdue_filter(today: datetime.date | None) -> Q:
+    # The same rule as Commitment.objects.overdue().
+    return Q(target_date__lt=today or timezone.localdate()) & ~Q(status__in=SETTLED_STATUSES)
+
+
+def _group_rows(group: str) -> QuerySet:
+    """Published commitments counted per (theme or actor, status), with the overdue ones among them."""
+    return (
+        Commitment.objects.published()
+        .values(f"{group}__slug", "status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=_overdue_filter(None)))
+        .order_by()
+    )
+
+
 def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[dict]:
     per_slug: dict[str, dict[str, int]] = {}
+    overdue: dict[str, int] = {}
     for row in rows:
-        if row[f"{group}__slug"] is not None:
-            per_slug.setdefault(row[f"{group}__slug"], {})[row["status"]] = row["n"]
+        slug = row[f"{group}__slug"]
+        if slug is not None:
+            per_slug.setdefault(slug, {})[row["status"]] = row["n"]
+            overdue[slug] = overdue.get(slug, 0) + row["overdue"]
     cards = []
     for obj in everyone:
         counts = per_slug.get(obj.slug, {})
@@ -76,6 +93,7 @@ def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[di
                 "slug": obj.slug,
                 "name": obj.name,
                 "total": sum(counts.values()),
+                "overdue": overdue.get(obj.slug, 0),
                 "rated": sum(counts.values()) - counts.get(Status.NOT_RATED, 0),
                 "counts": {status.value: counts.get(status.value, 0) for status in Status},
                 "by_status": status_mix(counts),
@@ -87,15 +105,13 @@ def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[di
 
 def theme_scorecards(*, with_empty: bool = False) -> list[dict]:
     """Per theme: status counts and mean score, in theme-name order. Two queries."""
-    rows = Commitment.objects.published().values("themes__slug", "status").annotate(n=Count("pk")).order_by()
-    cards = _scorecards("themes", rows, Theme.objects.only("slug", "name"))
+    cards = _scorecards("themes", _group_rows("themes"), Theme.objects.only("slug", "name"))
     return cards if with_empty else [card for card in cards if card["total"]]
 
 
 def actor_scorecards(*, with_empty: bool = False) -> list[dict]:
     """Per actor: status counts and mean score, most commitments first. Two queries."""
-    rows = Commitment.objects.published().values("actors__slug", "status").annotate(n=Count("pk")).order_by()
-    cards = _scorecards("actors", rows, Actor.objects.only("slug", "name"))
+    cards = _scorecards("actors", _group_rows("actors"), Actor.objects.only("slug", "name"))
     cards.sort(key=lambda card: (-card["total"], card["name"]))
     return cards if with_empty else [card for card in cards if card["total"]]
 

@@ -69,3 +69,15 @@ def test_the_endpoint_serves_the_same_figures_with_the_status_legend(client, boa
 def test_the_seed_has_one_met_commitment(seeded):
     stats = public_stats()
     assert (stats["total"], stats["rated"], stats["mean_score"]) == (13, 1, 1.0)
+
+
+def test_the_api_reports_the_dashboards_own_numbers(client, seeded):
+    from commitments import stats
+
+    body = client.get("/api/v1/stats/").json()
+    dashboard = stats.dashboard_stats()
+    assert body["total"] == dashboard["total"] and body["overdue"] == dashboard["overdue"]
+    assert body["by_status"] == dashboard["counts"]
+    by_theme = {row["slug"]: (row["total"], row["mean_score"]) for row in body["by_theme"]}
+    for card in dashboard["themes"]:
+        assert by_theme[card["slug"]] == (card["total"], card["mean_score"])
