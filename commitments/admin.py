@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
@@ -148,6 +149,8 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
     list_filter = ["kind", "published_on_source"]
     search_fields = ["title", "url", "publisher", "author"]
     date_hierarchy = "published_on"
+    # An address typed without a scheme is taken as https, as browsers do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["content_hash", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "url", "publisher", "author", "kind", "summary"]}),
