@@ -272,6 +272,10 @@ class Statement(SluggedModel):
             # Newest statements first: the statements list, the dashboard's latest statements, and
             # the default order of every commitments list (by statement date), read in index order.
             models.Index(fields=["-made_on", "title"], name="statement_made_on_idx"),
+            # Ids of published statements, read without the table: every published-commitments
+            # query (Commitment.objects.published()) joins them, and the counts of the API list,
+            # the /commitments/ page and search hash them (11 ms instead of 15 ms at 100,000).
+            models.Index(fields=["id"], condition=Q(state=PublicationState.PUBLISHED), name="statement_published_idx"),
         ]
         permissions = [("publish_statement", "Can publish and unpublish statements")]
 

@@ -13,7 +13,6 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +25,7 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, TemplateView
 
 from . import stats
+from .cache import CachedCountPaginator
 from .filters import SORT_LABELS, filter_commitments
 from .marking import mark_passages
 from .models import (
@@ -137,7 +137,7 @@ def published_commitment_count() -> Coalesce:
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> tuple:
     """The requested page, or the nearest real one with a message saying why."""
-    paginator = Paginator(queryset, per_page)
+    paginator = CachedCountPaginator(queryset, per_page)
     raw = request.GET.get("page", "1")
     message = ""
     try:

@@ -8,7 +8,7 @@ API shows it only once it is published, exactly as the public sees it.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from ..models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
 from ..services import delete_status_update
-from . import filters, serializers
+from . import filters, representations, serializers
 from .renderers import CSVRenderer
 from .stats import public_stats
 
@@ -198,6 +198,26 @@ class CommitmentViewSet(
     def editable_queryset(self) -> QuerySet:
         return Commitment.objects.all()
 
+    # Reads build their JSON from plain rows (representations.py): the same shape as the
+    # serializers, in the same queries, without a model instance and field objects per value.
+
+    def list(self, request, *args, **kwargs) -> Response:
+        # Queries: the count; the page with its statements; the page's themes; its actors.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.commitment_rows)
+        return self.get_paginated_response(representations.commitments(page, request))
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        # Filters are the list's parameters; a detail address names one record, so they are
+        # not applied here. Queries: the commitment with its statement; themes; actors;
+        # updates; their evidence; links with their articles.
+        slug = kwargs[self.lookup_field]
+        rows = list(representations.commitment_rows(self.public_queryset()).filter(slug=slug).order_by()[:1])
+        if not rows:
+            raise Http404(f"No {Commitment._meta.object_name} matches the given query.")  # as get_object_or_404 says
+        self.check_object_permissions(request, rows[0])
+        return Response(representations.commitment_detail(rows[0], request))
+
 
 class StatusUpdateViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet
@@ -219,6 +239,13 @@ class StatusUpdateViewSet(
 
     def editable_queryset(self) -> QuerySet:
         return StatusUpdate.objects.all()
+
+    def list(self, request, *args, **kwargs) -> Response:
+        # Queries: the count; the page with its commitments; their evidence. Plain rows, as for
+        # commitments.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.update_rows)
+        return self.get_paginated_response(representations.status_updates(page, request))
 
     def perform_destroy(self, instance: StatusUpdate) -> None:
         delete_status_update(update=instance)
