@@ -17,42 +17,28 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
 from ..models import SETTLED_STATUSES, STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate
+from ..paths import detail_path
 
 Row = dict[str, Any]
 
-# What reverse() leaves unquoted in a path (django.urls.resolvers), so a slug comes out the same.
-_PATH_SAFE = "!$&'()*+,;=/~:@"
-_SLUG_MARKER = "slug-marker"
-_ID_MARKER = "918273645546372819"  # 18 digits, as the API's id pattern allows
-
 
 class Addresses:
-    """Absolute addresses for one request: each kind is reversed once, not once per row."""
+    """Absolute addresses for one request (detail_path reverses each pattern once)."""
 
     def __init__(self, request) -> None:
         self.origin = request.build_absolute_uri("/")[:-1]  # scheme://host, as build_absolute_uri adds
-        self._split: dict[str, tuple[str, str]] = {}
 
     def by_slug(self, view_name: str, slug: str) -> str:
-        return self._address(view_name, "slug", _SLUG_MARKER, slug)
+        return self.origin + detail_path(view_name, slug=slug)
 
     def by_id(self, view_name: str, pk: int) -> str:
-        return self._address(view_name, "pk", _ID_MARKER, pk)
-
-    def _address(self, view_name: str, kwarg: str, marker: str, value: object) -> str:
-        parts = self._split.get(view_name)
-        if parts is None:
-            before, _, after = reverse(view_name, kwargs={kwarg: marker}).partition(marker)
-            parts = self._split[view_name] = (self.origin + before, after)
-        return f"{parts[0]}{quote(str(value), safe=_PATH_SAFE)}{parts[1]}"
+        return self.origin + detail_path(view_name, pk=pk)
 
 
 # Scalars are formatted by the serializers' own fields, so dates, times and amounts come out

@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, set
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,11 +57,23 @@ class ApiBehaviour:
         return response
 
 
+class ReadOpenModelPermissions(DjangoModelPermissionsOrAnonReadOnly):
+    """As the project's default permission: reads for everyone, writes with the model permission.
+
+    A read needs no permission whoever asks (reads only ever show published data), so it is
+    answered before the parent builds the viewset's queryset just to learn its model.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
 def published_count(relation: str) -> Count:
     return Count(relation, filter=Q(**{f"{relation}__in": Commitment.objects.published()}), distinct=True)
 
 
 class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
+    permission_classes = [ReadOpenModelPermissions]
     serializer_class = None
     detail_serializer_class = None
     write_serializer_class = None
