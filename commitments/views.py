@@ -246,8 +246,8 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "sort_chosen": cleaned.get("sort") or "relevance",
             "sort_labels": SORT_LABELS,
             "statuses": list(Status),
-            # The form's choices as plain rows: 300 actors and 100 statements made into model
-            # instances cost more than the page's SQL (bench/README.md).
+            # Plain rows for the check_choices and statement_options tags, which write the
+            # hundreds of choices out in Python (templatetags/tracker.py says why).
             "themes": Theme.objects.values("name", "slug"),
             "actors": Actor.objects.values("name", "slug"),
             "statements": self.statement_choices(cleaned.get("statement")),

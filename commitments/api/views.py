@@ -98,6 +98,13 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
             return self.detail_queryset()
         return self.public_queryset()
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Filters are the lists' parameters (the schema documents them there); a detail address
+        # names one record. Building the filter form for every detail also cost 3 ms.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def public_queryset(self) -> QuerySet:
         raise NotImplementedError
 
@@ -220,9 +227,8 @@ class CommitmentViewSet(
         return self.get_paginated_response(representations.commitments(page, request))
 
     def retrieve(self, request, *args, **kwargs) -> Response:
-        # Filters are the list's parameters; a detail address names one record, so they are
-        # not applied here. Queries: the commitment with its statement; themes; actors;
-        # updates; their evidence; links with their articles.
+        # Queries: the commitment with its statement; themes; actors; updates; their evidence;
+        # links with their articles. (No filters, as for every detail: see filter_queryset.)
         slug = kwargs[self.lookup_field]
         rows = list(representations.commitment_rows(self.public_queryset()).filter(slug=slug).order_by()[:1])
         if not rows:
