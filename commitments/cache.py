@@ -13,6 +13,10 @@ so a change made anywhere is seen everywhere), otherwise local memory. Local mem
 process: with several processes and no Redis, another process's change only shows when its
 entries expire (PAGE_CACHE_SECONDS).
 
+Pagination counts are cached the same way (cached_count, COUNT_CACHE_SECONDS): an exact COUNT
+over a million status updates takes far longer than the page it belongs to, and every page of a
+list, every page size and the CSV download share it until the data changes.
+
 Never cached: anything for a logged-in user or a request carrying an Authorization header (API
 tokens are invisible to Django's session auth), responses setting a cookie, other than 200,
 marked private/no-store, for /admin/, or larger than PAGE_CACHE_MAX_BYTES. Writes through
@@ -28,17 +32,21 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "tracker:data-version"
 ENTRY_PREFIX = "tracker:response:"
+COUNT_PREFIX = "tracker:count:"
 TRACKER_APP = "commitments"
 
 
@@ -224,3 +232,48 @@ class AnonymousCacheMiddleware:
                 response=response,
             )
         return response
+
+
+# --- Pagination counts -------------------------------------------------------------------------
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """`queryset.count()`, kept under the current data version for COUNT_CACHE_SECONDS.
+
+    Exact, like the count it stands for: any change to a tracker record bumps the version, so a
+    count is never served across a change. Keyed by the query's SQL and parameters, so every
+    filter combination has its own, and every page and page size of one list shares it.
+    """
+    timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
+    if timeout <= 0:
+        return queryset.count()
+    cache = caches[_settings()[0]]
+    sql, params = queryset.query.sql_with_params()
+    key = COUNT_PREFIX + hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or current_data_version()
+    except Exception:
+        logger.exception("Cache unavailable; counting without it.")
+        return queryset.count()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    # The version was read before counting: if the data changes meanwhile, this count is stored
+    # under the older version and never served.
+    count = queryset.count()
+    try:
+        cache.set(key, (version, count), timeout)
+    except Exception:
+        logger.exception("Could not store a count in the cache.")
+    return count
+
+
+class CachedCountPaginator(Paginator):
+    """Django's paginator, counting a queryset through cached_count."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return cached_count(self.object_list)
+        return super().count

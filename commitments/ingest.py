@@ -1011,14 +1011,14 @@ def related_commitments(body: str, *, exclude: Iterable[int] = (), limit: int = 
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        from .search import SEARCH_CONFIG, SEARCH_VECTOR
+        from .search import SEARCH_CONFIG, SearchDocument
 
         terms = key_terms(body)
         if not terms:
             return []
         query = reduce(or_, (SearchQuery(t, config=SEARCH_CONFIG) for t in terms))
         ranked = (
-            published.annotate(rank=SearchRank(SEARCH_VECTOR, query, normalization=32))
+            published.annotate(rank=SearchRank(SearchDocument(), query, normalization=32))
             .filter(rank__gt=0)
             .order_by("-rank", "id")[: limit * 4]
         )

@@ -9,11 +9,11 @@ server one query.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +26,7 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, TemplateView
 
 from . import stats
+from .cache import CachedCountPaginator
 from .filters import SORT_LABELS, filter_commitments
 from .marking import mark_passages
 from .models import (
@@ -66,6 +67,7 @@ def _release_fingerprint() -> str:
 RELEASE = _release_fingerprint()
 
 
+@functools.cache  # the same tables for the life of the process
 def _latest_change_sql() -> str:
     quote = connection.ops.quote_name
     parts = []
@@ -137,7 +139,7 @@ def published_commitment_count() -> Coalesce:
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> tuple:
     """The requested page, or the nearest real one with a message saying why."""
-    paginator = Paginator(queryset, per_page)
+    paginator = CachedCountPaginator(queryset, per_page)
     raw = request.GET.get("page", "1")
     message = ""
     try:
@@ -244,8 +246,10 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "sort_chosen": cleaned.get("sort") or "relevance",
             "sort_labels": SORT_LABELS,
             "statuses": list(Status),
-            "themes": Theme.objects.only("name", "slug"),
-            "actors": Actor.objects.only("name", "slug"),
+            # Plain rows for the check_choices and statement_options tags, which write the
+            # hundreds of choices out in Python (templatetags/tracker.py says why).
+            "themes": Theme.objects.values("name", "slug"),
+            "actors": Actor.objects.values("name", "slug"),
             "statements": self.statement_choices(cleaned.get("statement")),
             "selected": {
                 "theme": {t.slug for t in cleaned.get("theme") or ()},
@@ -257,10 +261,10 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "more_open": any(request.GET.get(name) for name in ("statement", "overdue", "due_after", "due_before")),
         }
 
-    def statement_choices(self, chosen: Statement | None) -> list[Statement]:
-        choices = list(Statement.objects.published().only("title", "slug", "made_on")[:STATEMENT_CHOICES])
-        if chosen is not None and chosen not in choices:
-            choices.insert(0, chosen)
+    def statement_choices(self, chosen: Statement | None) -> list[dict]:
+        choices = list(Statement.objects.published().values("title", "slug", "made_on")[:STATEMENT_CHOICES])
+        if chosen is not None and all(choice["slug"] != chosen.slug for choice in choices):
+            choices.insert(0, {"title": chosen.title, "slug": chosen.slug, "made_on": chosen.made_on})
         return choices
 
     def active_filters(self, cleaned: dict) -> list[dict]:

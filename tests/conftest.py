@@ -24,9 +24,10 @@ def admin_client(client, superuser):
 
 @pytest.fixture(autouse=True)
 def _pages_uncached(settings):
-    """Pages are tested uncached (a cached page would outlive the test's rolled-back data);
-    tests/test_perf_cache.py turns the cache on where it is the subject."""
+    """Pages and counts are tested uncached (a cached page would outlive the test's rolled-back
+    data); tests/test_perf_cache.py turns the caches on where they are the subject."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.COUNT_CACHE_SECONDS = 0  # likewise for pagination counts
 
 
 @pytest.fixture(autouse=True)

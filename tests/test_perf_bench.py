@@ -126,3 +126,30 @@ def test_it_refuses_to_replace_demo_data_of_another_size_unless_asked():
     run.ensure_dataset(12, 1, out=io.StringIO())  # same size: reused
     run.ensure_dataset(5, 1, regenerate=True, out=io.StringIO())
     assert Commitment.objects.count() == 5
+
+
+def test_the_peer_gets_the_published_commitments_in_our_order_with_the_same_content(tmp_path, client):
+    import json
+    import sqlite3
+
+    from commitments.models import PublicationState
+
+    from .factories import ActorFactory, ThemeFactory
+
+    theme, actor = ThemeFactory(name="Cyber"), ActorFactory(name="France")
+    CommitmentFactory(themes=[theme], actors=[actor], title="Shown")
+    CommitmentFactory(state=PublicationState.DRAFT, title="Draft")
+    CommitmentFactory(title="Also shown")
+
+    assert run.export_for_datasette(tmp_path / "db.sqlite3") == 2
+
+    db = sqlite3.connect(tmp_path / "db.sqlite3")
+    db.row_factory = sqlite3.Row
+    rows = [dict(row) for row in db.execute("SELECT * FROM commitments ORDER BY rowid")]
+    db.close()
+    ours = client.get("/api/v1/commitments/").json()["results"]
+    assert [row["slug"] for row in rows] == [row["slug"] for row in ours]
+    shown = next(row for row in rows if row["title"] == "Shown")
+    assert json.loads(shown["themes"]) == [{"slug": theme.slug, "name": "Cyber"}]
+    assert json.loads(shown["actors"]) == [{"slug": actor.slug, "name": "France"}]
+    assert {"wording", "summary", "statement_slug", "created_at"} <= set(shown)

@@ -340,3 +340,61 @@ def test_with_redis_a_published_change_shows_at_once(client, redis_cache):
     assert after["X-Cache"] == "miss"
     assert b"of hospitals" in after.content
     assert client.get(url)["X-Cache"] == "hit"
+
+
+# --- Pagination counts (cached_count) ------------------------------------------------------------
+
+
+@pytest.fixture
+def count_cache(settings):
+    """Counts cached, pages not: each request runs its view, so the queries show the count's fate."""
+    settings.COUNT_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+
+
+def test_a_list_counts_once_until_the_data_changes(client, count_cache, django_assert_num_queries):
+    theme = ThemeFactory()
+    for _ in range(3):
+        CommitmentFactory(themes=[theme])
+
+    # The count; the page; its themes; its actors.
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/commitments/").json()["count"] == 3
+    # Another page size, the same list: the count comes from the cache.
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/commitments/", {"page_size": 1}).json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+
+    CommitmentFactory(themes=[theme])  # a save bumps the data version
+
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/commitments/").json()["count"] == 4
+
+
+def test_each_filter_has_its_own_count(client, count_cache):
+    theme = ThemeFactory()
+    CommitmentFactory(themes=[theme])
+    CommitmentFactory()
+
+    assert client.get("/api/v1/commitments/").json()["count"] == 2
+    assert client.get("/api/v1/commitments/", {"theme": theme.slug}).json()["count"] == 1
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
+
+
+def test_a_status_update_changes_the_cached_count_of_a_status(client, count_cache):
+    commitment = CommitmentFactory()
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
+
+    record_status_update(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="r")
+
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 1
+
+
+def test_the_list_page_shares_the_cached_count(client, count_cache, django_assert_num_queries):
+    CommitmentFactory()
+    client.get("/commitments/")
+    # As pinned in test_site_queries, minus the count: version; choices x3; rows; themes; actors.
+    with django_assert_num_queries(7):
+        assert client.get("/commitments/").status_code == 200

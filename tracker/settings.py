@@ -259,6 +259,9 @@ MIDDLEWARE.insert(
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
+# Pagination counts of the site and the API, cached under the same data version (exact until the
+# next change); 0 counts on every request.
+COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", PAGE_CACHE_SECONDS)
 
 # --- Public REST API v1 (commitments/api/) -------------------------------------------------
 # Reads are open and throttled per client address; editors write with a token or a session.

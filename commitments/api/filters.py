@@ -144,6 +144,9 @@ def ordering_filter(*fields: str, **renamed: str) -> StableOrderingFilter:
 def status_filter(**kwargs) -> filters.MultipleChoiceFilter:
     return filters.MultipleChoiceFilter(
         choices=Status.choices,
+        # A status is a column of the row itself, so no row can match twice. The DISTINCT that
+        # django-filter adds by default made PostgreSQL compare whole rows, wording included.
+        distinct=False,
         help_text="One or several statuses (repeat the parameter: status=met&status=broken).",
         error_messages={"invalid_choice": f"Unknown status '%(value)s'; use {', '.join(Status.values)}."},
         **kwargs,

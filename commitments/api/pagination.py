@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.core.paginator import InvalidPage
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+
+from ..cache import CachedCountPaginator
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
@@ -27,6 +30,7 @@ def positive_int_param(request, name: str) -> int | None:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = CachedCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -41,7 +45,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         requested = positive_int_param(request, self.page_size_query_param)
         return min(requested, self.max_page_size) if requested else self.page_size
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, rows: Callable | None = None):
+        """The page's records; with `rows`, the page's slice of the queryset passed through it
+        (e.g. to `values()`), while the count stays that of the queryset as given."""
         self.request = request
         page_size = self.get_page_size(request)
         page_number = positive_int_param(request, self.page_query_param) or 1
@@ -51,7 +57,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         except InvalidPage:
             raise NotFound(f"Page {page_number} does not exist; the last page is {paginator.num_pages}.") from None
         self.display_page_controls = paginator.num_pages > 1
-        return list(self.page)
+        return list(rows(self.page.object_list) if rows else self.page)
 
     def get_paginated_response(self, data) -> Response:
         response = Response(

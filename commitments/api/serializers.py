@@ -27,6 +27,7 @@ from ..models import (
     StatusUpdate,
     Theme,
 )
+from ..paths import detail_path
 from ..services import change_state, record_status_update
 
 
@@ -50,7 +51,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, help_text="This record in the API.", **kwargs)
 
     def to_representation(self, obj) -> str:
-        path = reverse(self.view_name, kwargs={self.lookup_field: getattr(obj, self.lookup_field)})
+        path = detail_path(self.view_name, **{self.lookup_field: getattr(obj, self.lookup_field)})
         return self.context["request"].build_absolute_uri(path)
 
 

@@ -8,19 +8,19 @@ API shows it only once it is published, exactly as the public sees it.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
 from ..services import delete_status_update
-from . import filters, serializers
+from . import filters, representations, serializers
 from .renderers import CSVRenderer
 from .stats import public_stats
 
@@ -57,11 +57,23 @@ class ApiBehaviour:
         return response
 
 
+class ReadOpenModelPermissions(DjangoModelPermissionsOrAnonReadOnly):
+    """As the project's default permission: reads for everyone, writes with the model permission.
+
+    A read needs no permission whoever asks (reads only ever show published data), so it is
+    answered before the parent builds the viewset's queryset just to learn its model.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
 def published_count(relation: str) -> Count:
     return Count(relation, filter=Q(**{f"{relation}__in": Commitment.objects.published()}), distinct=True)
 
 
 class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
+    permission_classes = [ReadOpenModelPermissions]
     serializer_class = None
     detail_serializer_class = None
     write_serializer_class = None
@@ -85,6 +97,13 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
         if self.action == "retrieve":
             return self.detail_queryset()
         return self.public_queryset()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Filters are the lists' parameters (the schema documents them there); a detail address
+        # names one record. Building the filter form for every detail also cost 3 ms.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def public_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -198,6 +217,25 @@ class CommitmentViewSet(
     def editable_queryset(self) -> QuerySet:
         return Commitment.objects.all()
 
+    # Reads build their JSON from plain rows (representations.py): the same shape as the
+    # serializers, in the same queries, without a model instance and field objects per value.
+
+    def list(self, request, *args, **kwargs) -> Response:
+        # Queries: the count; the page with its statements; the page's themes; its actors.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.commitment_rows)
+        return self.get_paginated_response(representations.commitments(page, request))
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        # Queries: the commitment with its statement; themes; actors; updates; their evidence;
+        # links with their articles. (No filters, as for every detail: see filter_queryset.)
+        slug = kwargs[self.lookup_field]
+        rows = list(representations.commitment_rows(self.public_queryset()).filter(slug=slug).order_by()[:1])
+        if not rows:
+            raise Http404(f"No {Commitment._meta.object_name} matches the given query.")  # as get_object_or_404 says
+        self.check_object_permissions(request, rows[0])
+        return Response(representations.commitment_detail(rows[0], request))
+
 
 class StatusUpdateViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet
@@ -219,6 +257,13 @@ class StatusUpdateViewSet(
 
     def editable_queryset(self) -> QuerySet:
         return StatusUpdate.objects.all()
+
+    def list(self, request, *args, **kwargs) -> Response:
+        # Queries: the count; the page with its commitments; their evidence. Plain rows, as for
+        # commitments.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.update_rows)
+        return self.get_paginated_response(representations.status_updates(page, request))
 
     def perform_destroy(self, instance: StatusUpdate) -> None:
         delete_status_update(update=instance)

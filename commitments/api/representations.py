@@ -1,0 +1,255 @@
+"""The JSON of the busiest read endpoints, built from plain rows instead of model instances.
+
+The commitments list and detail and the status-update list carry most of the API's reads. Built
+by DRF's serializers from prefetched model instances, a page of 50 commitments spent more time in
+model and field objects than the database spent answering (bench/README.md has the profile).
+These functions build exactly the same dicts from `values()` rows, with the same number of
+queries. The serializers in serializers.py remain the definition of the shape: the OpenAPI schema
+is generated from them, they answer every other endpoint and the editors' writes, and
+tests/test_api_representations.py checks that both give the same JSON for the same records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from rest_framework import serializers
+
+from ..models import SETTLED_STATUSES, STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate
+from ..paths import detail_path
+
+Row = dict[str, Any]
+
+
+class Addresses:
+    """Absolute addresses for one request (detail_path reverses each pattern once)."""
+
+    def __init__(self, request) -> None:
+        self.origin = request.build_absolute_uri("/")[:-1]  # scheme://host, as build_absolute_uri adds
+
+    def by_slug(self, view_name: str, slug: str) -> str:
+        return self.origin + detail_path(view_name, slug=slug)
+
+    def by_id(self, view_name: str, pk: int) -> str:
+        return self.origin + detail_path(view_name, pk=pk)
+
+
+# Scalars are formatted by the serializers' own fields, so dates, times and amounts come out
+# exactly as everywhere else in the API (time zone, trailing Z, decimal places).
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+@cache
+def _amount_field() -> serializers.Field:
+    from .serializers import CommitmentSerializer
+
+    return CommitmentSerializer().fields["amount"]
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return _DATE.to_representation(value) if value is not None else None
+
+
+def _moment(value: datetime.datetime | None) -> str | None:
+    return _DATETIME.to_representation(value) if value is not None else None
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return _amount_field().to_representation(value) if value is not None else None
+
+
+_STATUS_LABELS = {status.value: str(status.label) for status in Status}
+_RELATION_LABELS = {relation.value: str(relation.label) for relation in ArticleLink.Relation}
+
+
+# --- Columns ----------------------------------------------------------------------------------
+
+COMMITMENT_COLUMNS = (
+    "id", "slug", "title", "summary", "wording", "status", "target_date", "target_wording", "amount",
+    "currency", "state", "created_at", "updated_at",
+    "statement_id", "statement__slug", "statement__title", "statement__made_on",
+)  # fmt: skip
+ARTICLE_REF_COLUMNS = ("id", "title", "publisher", "published_on", "url")
+UPDATE_COLUMNS = ("id", "commitment_id", "status", "as_of", "rationale", "created_at", "updated_at")
+
+
+def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet:
+    """The commitments of `queryset` (filters, search rank and order kept) as plain rows."""
+    return queryset.prefetch_related(None).values(*COMMITMENT_COLUMNS)
+
+
+def update_rows(queryset: QuerySet[StatusUpdate]) -> QuerySet:
+    """Status updates with the summary of their commitment, as plain rows."""
+    return queryset.prefetch_related(None).values(
+        *UPDATE_COLUMNS, "commitment__slug", "commitment__title", "commitment__status"
+    )
+
+
+# --- Related rows, one query per relation for a whole page -------------------------------------
+
+
+def _names_by_commitment(relation: str, ids: list[int]) -> dict[int, list[Row]]:
+    # Through the link table only: the themes' or actors' slug and name, in their model's order
+    # (name), then by id so that equal names keep a stable order.
+    through = getattr(Commitment, relation).through
+    target = relation[:-1]  # themes -> theme, actors -> actor
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    rows = (
+        through.objects.filter(commitment_id__in=ids)
+        .order_by(f"{target}__name", f"{target}_id")
+        .values_list("commitment_id", f"{target}__slug", f"{target}__name")
+    )
+    for commitment_id, slug, name in rows:
+        grouped[commitment_id].append({"slug": slug, "name": name})
+    return grouped
+
+
+def _evidence_by_update(ids: list[int], addresses: Addresses) -> dict[int, list[Row]]:
+    through = StatusUpdate.evidence.through
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    rows = (
+        through.objects.filter(statusupdate_id__in=ids)
+        .order_by("-article__published_on", "-article_id")
+        .values_list("statusupdate_id", *(f"article__{column}" for column in ARTICLE_REF_COLUMNS))
+    )
+    for update_id, *article in rows:
+        grouped[update_id].append(article_ref(dict(zip(ARTICLE_REF_COLUMNS, article, strict=True)), addresses))
+    return grouped
+
+
+# --- Representations ---------------------------------------------------------------------------
+
+
+def article_ref(row: Row, addresses: Addresses) -> Row:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "published_on": _date(row["published_on"]),
+        "url": row["url"] or None,
+        "api_url": addresses.by_id("api:article-detail", row["id"]),
+    }
+
+
+def commitment(row: Row, themes: list[Row], actors: list[Row], addresses: Addresses, today: datetime.date) -> Row:
+    status, slug, target_date = row["status"], row["slug"], row["target_date"]
+    return {
+        "id": row["id"],
+        "slug": slug,
+        "title": row["title"],
+        "summary": row["summary"],
+        "wording": row["wording"],
+        "status": status,
+        "status_label": _STATUS_LABELS[status],
+        "score": STATUS_SCORES[status],
+        # The rule of Commitment.is_overdue, on the row.
+        "is_overdue": bool(target_date and target_date < today and status not in SETTLED_STATUSES),
+        "target_date": _date(target_date),
+        "target_wording": row["target_wording"],
+        "amount": _amount(row["amount"]),
+        "currency": row["currency"],
+        "themes": themes,
+        "actors": actors,
+        "statement": {
+            "id": row["statement_id"],
+            "slug": row["statement__slug"],
+            "title": row["statement__title"],
+            "made_on": _date(row["statement__made_on"]),
+            "url": addresses.by_slug("commitments:statement-detail", row["statement__slug"]),
+            "api_url": addresses.by_slug("api:statement-detail", row["statement__slug"]),
+        },
+        "state": row["state"],
+        "url": addresses.by_slug("commitments:commitment-detail", slug),
+        "api_url": addresses.by_slug("api:commitment-detail", slug),
+        "created_at": _moment(row["created_at"]),
+        "updated_at": _moment(row["updated_at"]),
+    }
+
+
+def commitments(rows: Iterable[Row], request) -> list[Row]:
+    """A page of commitment rows as CommitmentSerializer(many=True) shows them: two more queries."""
+    rows = list(rows)
+    ids = [row["id"] for row in rows]
+    themes = _names_by_commitment("themes", ids) if ids else {}
+    actors = _names_by_commitment("actors", ids) if ids else {}
+    addresses, today = Addresses(request), timezone.localdate()
+    return [commitment(row, themes.get(row["id"], []), actors.get(row["id"], []), addresses, today) for row in rows]
+
+
+def commitment_detail(row: Row, request) -> Row:
+    """One commitment row as CommitmentDetailSerializer shows it: five more queries."""
+    addresses = Addresses(request)
+    data = commitments([row], request)[0]
+    updates = list(StatusUpdate.objects.filter(commitment_id=row["id"]).values(*UPDATE_COLUMNS))
+    evidence = _evidence_by_update([update["id"] for update in updates], addresses) if updates else {}
+    data["timeline"] = [
+        {
+            "id": update["id"],
+            "status": update["status"],
+            "status_label": _STATUS_LABELS[update["status"]],
+            "score": STATUS_SCORES[update["status"]],
+            "as_of": _date(update["as_of"]),
+            "rationale": update["rationale"],
+            "evidence": evidence.get(update["id"], []),
+            "created_at": _moment(update["created_at"]),
+        }
+        for update in updates
+    ]
+    links = (
+        ArticleLink.objects.filter(commitment_id=row["id"])
+        .order_by("-created_at", "-pk")
+        .values(
+            "id", "relation", "excerpt", "note", "created_at", *(f"article__{column}" for column in ARTICLE_REF_COLUMNS)
+        )
+    )
+    data["links"] = [
+        {
+            "id": link["id"],
+            "relation": link["relation"],
+            "relation_label": _RELATION_LABELS[link["relation"]],
+            "excerpt": link["excerpt"],
+            "note": link["note"],
+            "article": article_ref({column: link[f"article__{column}"] for column in ARTICLE_REF_COLUMNS}, addresses),
+            "created_at": _moment(link["created_at"]),
+        }
+        for link in links
+    ]
+    return data
+
+
+def status_updates(rows: Iterable[Row], request) -> list[Row]:
+    """A page of status-update rows as StatusUpdateSerializer(many=True) shows them: one more query."""
+    rows = list(rows)
+    addresses = Addresses(request)
+    evidence = _evidence_by_update([row["id"] for row in rows], addresses) if rows else {}
+    return [
+        {
+            "id": row["id"],
+            "commitment": {
+                "id": row["commitment_id"],
+                "slug": row["commitment__slug"],
+                "title": row["commitment__title"],
+                "status": row["commitment__status"],
+                "url": addresses.by_slug("commitments:commitment-detail", row["commitment__slug"]),
+                "api_url": addresses.by_slug("api:commitment-detail", row["commitment__slug"]),
+            },
+            "status": row["status"],
+            "status_label": _STATUS_LABELS[row["status"]],
+            "score": STATUS_SCORES[row["status"]],
+            "as_of": _date(row["as_of"]),
+            "rationale": row["rationale"],
+            "evidence": evidence.get(row["id"], []),
+            "api_url": addresses.by_id("api:status-update-detail", row["id"]),
+            "created_at": _moment(row["created_at"]),
+            "updated_at": _moment(row["updated_at"]),
+        }
+        for row in rows
+    ]
