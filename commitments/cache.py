@@ -28,7 +28,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -42,6 +43,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "tracker:data-version"
@@ -237,36 +239,42 @@ class AnonymousCacheMiddleware:
 # --- Pagination counts -------------------------------------------------------------------------
 
 
-def cached_count(queryset: QuerySet) -> int:
-    """`queryset.count()`, kept under the current data version for COUNT_CACHE_SECONDS.
+def cached_by_version(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the current data version for COUNT_CACHE_SECONDS.
 
-    Exact, like the count it stands for: any change to a tracker record bumps the version, so a
-    count is never served across a change. Keyed by the query's SQL and parameters, so every
-    filter combination has its own, and every page and page size of one list shares it.
+    Exact, like what it stands for: any change to a tracker record bumps the version, so a value
+    is never served across a change. Used for pagination counts and the dashboard's aggregates,
+    the costly parts of a page whose other queries are cheap.
     """
     timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
     if timeout <= 0:
-        return queryset.count()
+        return compute()
     cache = caches[_settings()[0]]
-    sql, params = queryset.query.sql_with_params()
-    key = COUNT_PREFIX + hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+    key = COUNT_PREFIX + hashlib.sha256(key.encode()).hexdigest()
     try:
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or current_data_version()
     except Exception:
-        logger.exception("Cache unavailable; counting without it.")
-        return queryset.count()
+        logger.exception("Cache unavailable; computing without it.")
+        return compute()
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]
-    # The version was read before counting: if the data changes meanwhile, this count is stored
+    # The version was read before computing: if the data changes meanwhile, this value is stored
     # under the older version and never served.
-    count = queryset.count()
+    value = compute()
     try:
-        cache.set(key, (version, count), timeout)
+        cache.set(key, (version, value), timeout)
     except Exception:
-        logger.exception("Could not store a count in the cache.")
-    return count
+        logger.exception("Could not store a computed value in the cache.")
+    return value
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """`queryset.count()` through cached_by_version, keyed by the query's SQL and parameters, so
+    every filter combination has its own, and every page and page size of one list shares it."""
+    sql, params = queryset.query.sql_with_params()
+    return cached_by_version(f"{queryset.db}\n{sql}\n{params!r}", queryset.count)
 
 
 class CachedCountPaginator(Paginator):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from .cache import cached_by_version
 from .models import SETTLED_STATUSES, STATUS_SCORES, Actor, Commitment, Status, Theme
 
 # "Due soon" on the dashboard: unsettled commitments whose target date falls within this window.
@@ -117,9 +118,17 @@ def actor_scorecards(*, with_empty: bool = False) -> list[dict]:
 
 
 def dashboard_stats(*, today: datetime.date | None = None) -> dict:
-    """Everything the dashboard charts: totals by status, per-theme mix and mean, per-actor mean."""
-    return {
-        **status_totals(today=today),
-        "themes": theme_scorecards(),
-        "actors": actor_scorecards(),
-    }
+    """Everything the dashboard charts: totals by status, per-theme mix and mean, per-actor mean.
+
+    The aggregates scan every published commitment (hundreds of milliseconds at 100,000), so they
+    are kept until the next change to the data, and for the day only, since "overdue" moves with it.
+    """
+    today = today or timezone.localdate()
+    return cached_by_version(
+        f"dashboard-stats:{today.isoformat()}",
+        lambda: {
+            **status_totals(today=today),
+            "themes": theme_scorecards(),
+            "actors": actor_scorecards(),
+        },
+    )

@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
 from commitments.cache import VERSION_KEY, bump_data_version, current_data_version
-from commitments.models import Status
+from commitments.models import Commitment, Status
 from commitments.services import record_status_update
 
 from .factories import CommitmentFactory, ThemeFactory, UserFactory
@@ -398,3 +398,19 @@ def test_the_list_page_shares_the_cached_count(client, count_cache, django_asser
     # As pinned in test_site_queries, minus the count: version; choices x3; rows; themes; actors.
     with django_assert_num_queries(7):
         assert client.get("/commitments/").status_code == 200
+
+
+def test_dashboard_aggregates_are_kept_until_the_data_changes(settings, django_assert_num_queries, seeded):
+    from commitments.stats import dashboard_stats
+
+    settings.COUNT_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stats"}}
+    first = dashboard_stats()
+    with django_assert_num_queries(0):
+        assert dashboard_stats() == first
+
+    Commitment.objects.published().filter(slug="space-safe-and-secure").get().themes.clear()
+    after = dashboard_stats()
+    space = next(card for card in first["themes"] if card["slug"] == "space")
+    assert space["total"] == 1
+    assert "space" not in {card["slug"] for card in after["themes"]}

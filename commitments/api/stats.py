@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from .. import stats
+from ..cache import cached_by_version
 from ..models import STATUS_SCORES, Status
 
 
@@ -27,7 +30,12 @@ def _per_group(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def public_stats() -> dict[str, Any]:
-    """Status counts, overdue count and mean score: overall, by theme and by actor (five queries)."""
+    """Status counts, overdue count and mean score: overall, by theme and by actor (five queries,
+    then none until the data or the day changes)."""
+    return cached_by_version(f"api-stats:{timezone.localdate().isoformat()}", _public_stats)
+
+
+def _public_stats() -> dict[str, Any]:
     actors = sorted(stats.actor_scorecards(with_empty=True), key=lambda card: (card["name"], card["slug"]))
     return {
         **_shape(stats.status_totals()),
