@@ -1,0 +1,50 @@
+"""The rows of the commitment lists, written out in Python by the commitment_items tag."""
+
+import datetime
+import re
+
+import pytest
+
+from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_row_shows_title_status_target_themes_actors_and_statement(client):
+    statement = StatementFactory(title="Summit <b>2021</b>", slug="summit-2021", made_on=datetime.date(2021, 9, 4))
+    CommitmentFactory(
+        statement=statement,
+        title="Share data & <script>x</script>",
+        slug="share-data",
+        target_date=datetime.date(2030, 1, 31),
+        themes=[ThemeFactory(name="Cyber & data", slug="cyber")],
+        actors=[ActorFactory(name="Ruritania", slug="ruritania"), ActorFactory(name="Freedonia", slug="freedonia")],
+    )
+    html = client.get("/commitments/").content.decode()
+    assert (
+        '<h3 class="item-title"><a href="/commitments/share-data/">Share data &amp; &lt;script&gt;x&lt;/script&gt;</a></h3>'
+        in html
+    )
+    assert '<span class="badge status-not_rated">Not rated</span> <span class="meta">Target 31 Jan 2030</span>' in html
+    assert (
+        '<span class="visually-hidden">Themes: </span><a class="tag" href="/themes/cyber/">Cyber &amp; data</a>' in html
+    )
+    owed = re.search(r"Owed by (.*?) · ", html).group(1)
+    assert sorted(re.findall(r'href="/actors/([^/]+)/"', owed)) == ["freedonia", "ruritania"]
+    assert '<a href="/statements/summit-2021/">Summit &lt;b&gt;2021&lt;/b&gt;</a>, 4 Sep 2021' in html
+    assert "<script>x" not in html
+
+
+def test_a_row_without_target_themes_or_actors_leaves_them_out(client):
+    CommitmentFactory(title="Bare commitment", target_date=None)
+    html = client.get("/commitments/").content.decode()
+    row = html[html.index("Bare commitment") :]
+    row = row[: row.index("</li>")]
+    assert "Target" not in row
+    assert "Themes:" not in row
+    assert "Owed by" not in row
+
+
+def test_an_empty_list_says_so(client):
+    html = client.get("/commitments/?q=nothing-matches-this").content.decode()
+    assert '<li class="empty">No commitment matches these filters.</li>' in html
