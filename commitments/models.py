@@ -331,6 +331,16 @@ STATUS_DEFINITIONS: dict[str, str] = {
 SETTLED_STATUSES = (Status.MET, Status.BROKEN)
 
 
+def overdue_condition(today: datetime.date | None = None) -> Q:
+    """Overdue, as SQL: the target date has passed and the commitment is not settled."""
+    return Q(target_date__lt=today or timezone.localdate()) & ~Q(status__in=SETTLED_STATUSES)
+
+
+def is_overdue(target_date: datetime.date | None, status: str, today: datetime.date | None = None) -> bool:
+    """The same rule as overdue_condition, for values already in Python."""
+    return bool(target_date and target_date < (today or timezone.localdate()) and status not in SETTLED_STATUSES)
+
+
 def score_expression(field: str = "status") -> Case:
     """The compliance score of `field` as SQL, so means can be computed in the database."""
     return Case(
@@ -346,7 +356,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
         # Used by the overdue filters of the list page, the API and the admin.
-        return self.filter(target_date__lt=today or timezone.localdate()).exclude(status__in=SETTLED_STATUSES)
+        return self.filter(overdue_condition(today))
 
     def with_score(self) -> CommitmentQuerySet:
         return self.annotate(score_value=score_expression())
@@ -433,9 +443,7 @@ class Commitment(SluggedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.target_date and self.target_date < timezone.localdate() and self.status not in SETTLED_STATUSES
-        )
+        return is_overdue(self.target_date, self.status)
 
     @property
     def amount_display(self) -> str:

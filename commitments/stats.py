@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .cache import cached_by_version
-from .models import SETTLED_STATUSES, STATUS_SCORES, Actor, Commitment, Status, Theme
+from .models import SETTLED_STATUSES, STATUS_SCORES, Actor, Commitment, Status, Theme, overdue_condition
 
 # "Due soon" on the dashboard: unsettled commitments whose target date falls within this window.
 DUE_SOON_DAYS = 180
@@ -43,7 +43,7 @@ def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: dateti
     aggregates = {f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in Status}
     row = queryset.aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=_overdue_filter(today)),
+        overdue=Count("pk", filter=overdue_condition(today)),
         due_soon=Count(
             "pk",
             filter=unsettled_due
@@ -63,17 +63,12 @@ def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: dateti
     }
 
 
-def _overdue_filter(today: datetime.date | None) -> Q:
-    # The same rule as Commitment.objects.overdue().
-    return Q(target_date__lt=today or timezone.localdate()) & ~Q(status__in=SETTLED_STATUSES)
-
-
 def _group_rows(group: str) -> QuerySet:
     """Published commitments counted per (theme or actor, status), with the overdue ones among them."""
     return (
         Commitment.objects.published()
         .values(f"{group}__slug", "status")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=_overdue_filter(None)))
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_condition(None)))
         .order_by()
     )
 

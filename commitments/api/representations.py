@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..models import SETTLED_STATUSES, STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate
+from ..models import STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate, is_overdue
 from ..paths import detail_path
 
 Row = dict[str, Any]
@@ -150,8 +150,7 @@ def commitment(row: Row, themes: list[Row], actors: list[Row], addresses: Addres
         "status": status,
         "status_label": _STATUS_LABELS[status],
         "score": STATUS_SCORES[status],
-        # The rule of Commitment.is_overdue, on the row.
-        "is_overdue": bool(target_date and target_date < today and status not in SETTLED_STATUSES),
+        "is_overdue": is_overdue(target_date, status, today),
         "target_date": _date(target_date),
         "target_wording": row["target_wording"],
         "amount": _amount(row["amount"]),
