@@ -146,7 +146,7 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.overdue()
         if value == "no":
-            return queryset.exclude(pk__in=Commitment.objects.overdue().values("pk"))
+            return queryset.not_overdue()
         return queryset
 
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -358,6 +358,10 @@ class CommitmentQuerySet(models.QuerySet):
         # Used by the overdue filters of the list page, the API and the admin.
         return self.filter(overdue_condition(today))
 
+    def not_overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        # exclude() keeps the commitments without a target date, which filter(~…) would drop.
+        return self.exclude(overdue_condition(today))
+
     def with_score(self) -> CommitmentQuerySet:
         return self.annotate(score_value=score_expression())
 

@@ -89,6 +89,7 @@ def test_overdue_means_past_target_and_not_settled():
     future = CommitmentFactory(target_date=datetime.date(2999, 1, 1))
     undated = CommitmentFactory()
     assert list(Commitment.objects.overdue()) == [open_one]
+    assert set(Commitment.objects.not_overdue()) == {met, future, undated}
     assert open_one.is_overdue and not met.is_overdue and not future.is_overdue and not undated.is_overdue
 
 

@@ -11,7 +11,6 @@ import datetime
 import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 
@@ -286,10 +285,7 @@ class CommitmentFilter(ApiFilterSet):
         return search_commitments(queryset, value)
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        overdue = Commitment.objects.overdue(timezone.localdate())
-        if value:
-            return queryset.filter(pk__in=overdue.values("pk"))
-        return queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset.overdue() if value else queryset.not_overdue()
 
 
 class StatusUpdateFilter(ApiFilterSet):
