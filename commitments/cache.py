@@ -33,8 +33,9 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -271,17 +272,48 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
 
 
 def cached_count(queryset: QuerySet) -> int:
-    """`queryset.count()` through cached_by_version, keyed by the query's SQL and parameters, so
-    every filter combination has its own, and every page and page size of one list shares it."""
-    sql, params = queryset.query.sql_with_params()
-    return cached_by_version(f"{queryset.db}\n{sql}\n{params!r}", queryset.count)
+    """The number of rows of `queryset`, through cached_by_version.
+
+    Keyed by the query's SQL and parameters, so every filter combination has its own and every
+    page and page size of one list shares it. The SQL is compiled once, for the key, and counted
+    as it is (`SELECT COUNT(*) FROM (…)`): for a search, building and compiling the query again
+    through `queryset.count()` cost as much as a cheap query's round trip.
+    """
+    if queryset.query.is_empty():
+        return 0
+    # The rows' ids only, and unordered unless a slice depends on the order.
+    counted = (queryset if queryset.query.is_sliced else queryset.order_by()).values("pk")
+    try:
+        sql, params = counted.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing, such as an empty `__in`
+        return 0
+
+    def count() -> int:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            return cursor.fetchone()[0]
+
+    return cached_by_version(f"{queryset.db}\n{sql}\n{params!r}", count)
 
 
 class CachedCountPaginator(Paginator):
-    """Django's paginator, counting a queryset through cached_count."""
+    """Django's paginator, counting a queryset through cached_count.
+
+    A page of a ranked search is taken by ids first (commitments.search.ranked_page), so only the
+    page's rows are read in full.
+    """
 
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
             return cached_count(self.object_list)
         return super().count
+
+    def page(self, number):
+        # Imported here: this module loads with the app registry, before models can be imported.
+        from .search import ranked_page
+
+        page = super().page(number)
+        if isinstance(self.object_list, QuerySet):
+            page.object_list = ranked_page(self.object_list, page.object_list)
+        return page

@@ -27,10 +27,21 @@ def detail_path(view_name: str, *, slug: str | None = None, pk: int | None = Non
     kwarg, value = ("slug", slug) if slug is not None else ("pk", str(pk))
     if not _PLAIN[kwarg].fullmatch(value):
         return reverse(view_name, kwargs={kwarg: value})
+    before, after = detail_path_parts(view_name, kwarg)
+    return f"{before}{value}{after}"
+
+
+def detail_path_parts(view_name: str, kwarg: str) -> tuple[str, str]:
+    """What comes before and after the `kwarg` ("slug" or "pk") in the path of `view_name`."""
     # Keyed by URL configuration and script prefix too: tests and mounted apps change them.
     key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix(), view_name, kwarg)
     parts = _split.get(key)
     if parts is None:
         before, _, after = reverse(view_name, kwargs={kwarg: _MARKERS[kwarg]}).partition(_MARKERS[kwarg])
         parts = _split[key] = (before, after)
-    return f"{parts[0]}{value}{parts[1]}"
+    return parts
+
+
+def is_plain(kwarg: str, value: str) -> bool:
+    """Whether `value` comes out of reverse() unchanged as the `kwarg` of a detail path."""
+    return _PLAIN[kwarg].fullmatch(value) is not None

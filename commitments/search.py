@@ -15,6 +15,8 @@ from django.db.models.expressions import Col
 from .models import Commitment
 
 SEARCH_CONFIG = "english"
+# The annotation holding a commitment's rank in a search (PostgreSQL only).
+RANK = "rank"
 
 
 class SearchDocument(Expression):
@@ -92,8 +94,22 @@ def search_commitments(queryset: QuerySet[Commitment], q: str) -> QuerySet[Commi
         return (
             queryset.alias(search_document=SearchDocument())
             .filter(_postgres_match(q, query))
-            .annotate(rank=SearchRank(SearchDocument(), query))
-            .order_by("-rank", "id")
+            .annotate(**{RANK: SearchRank(SearchDocument(), query)})
+            .order_by(f"-{RANK}", "id")
         )
     text_match = Q(title__icontains=q) | Q(summary__icontains=q) | Q(wording__icontains=q)
     return queryset.filter(text_match | _related_name_match(q))
+
+
+def ranked_page(queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """`page`, a slice of `queryset`, taken by ids first when `queryset` is a ranked search.
+
+    Ranking every match and keeping the best fifty is cheap on the commitments alone. Asked for
+    the page's whole rows with their statements, PostgreSQL sorted every match in full and hashed
+    the whole statements table to join them (10 ms for 1,600 matches at 100,000 commitments);
+    asked for the page's ids in a subquery, it ranks and cuts on the ids and then reads fifty rows
+    by primary key (5 ms). The same rows in the same order; other querysets are left as they are.
+    """
+    if RANK not in queryset.query.annotations or not page.query.is_sliced:
+        return page
+    return queryset.filter(pk__in=page.values("pk"))

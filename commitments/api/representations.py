@@ -23,22 +23,31 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from ..models import STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate, is_overdue
-from ..paths import detail_path
+from ..paths import detail_path, detail_path_parts, is_plain
 
 Row = dict[str, Any]
 
 
 class Addresses:
-    """Absolute addresses for one request (detail_path reverses each pattern once)."""
+    """Absolute addresses for one request; each pattern's parts are looked up once per request."""
 
     def __init__(self, request) -> None:
         self.origin = request.build_absolute_uri("/")[:-1]  # scheme://host, as build_absolute_uri adds
+        self._parts: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _address(self, view_name: str, kwarg: str, value: str) -> str:
+        if not is_plain(kwarg, value):
+            return self.origin + detail_path(view_name, **{kwarg: value})
+        parts = self._parts.get((view_name, kwarg))
+        if parts is None:
+            parts = self._parts[view_name, kwarg] = detail_path_parts(view_name, kwarg)
+        return f"{self.origin}{parts[0]}{value}{parts[1]}"
 
     def by_slug(self, view_name: str, slug: str) -> str:
-        return self.origin + detail_path(view_name, slug=slug)
+        return self._address(view_name, "slug", slug)
 
     def by_id(self, view_name: str, pk: int) -> str:
-        return self.origin + detail_path(view_name, pk=pk)
+        return self._address(view_name, "pk", str(pk))
 
 
 # Scalars are formatted by the serializers' own fields, so dates, times and amounts come out
