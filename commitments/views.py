@@ -41,6 +41,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
+from .rows import list_items
 
 PAGE_SIZE = 25
 DASHBOARD_LIST_SIZE = 5
@@ -67,15 +68,21 @@ def _release_fingerprint() -> str:
 RELEASE = _release_fingerprint()
 
 
-@functools.cache  # the same tables for the life of the process
+@functools.cache  # the same tables and database for the life of the process
 def _latest_change_sql() -> str:
     quote = connection.ops.quote_name
-    parts = []
+    columns = []
     for model in _VERSIONED_MODELS:
-        parts.append(f"SELECT MAX({quote('updated_at')}) AS changed FROM {quote(model._meta.db_table)}")
-        history_table = model.history.model._meta.db_table
-        parts.append(f"SELECT MAX({quote('history_date')}) AS changed FROM {quote(history_table)}")
-    return f"SELECT MAX(changed) FROM ({' UNION ALL '.join(parts)}) AS latest"
+        columns.append((quote("updated_at"), quote(model._meta.db_table)))
+        columns.append((quote("history_date"), quote(model.history.model._meta.db_table)))
+    if connection.vendor == "postgresql":
+        # GREATEST of sixteen scalar subqueries (it skips NULLs, as MAX does) is planned in a
+        # quarter of the time of the MAX over their UNION ALL: 0.8 instead of 2.2-2.8 ms a page
+        # at 100,000 commitments, almost all of it planning.
+        return "SELECT GREATEST({})".format(", ".join(f"(SELECT MAX({c}) FROM {t})" for c, t in columns))
+    # SQLite's many-argument max() is NULL as soon as one argument is (an empty table).
+    branches = " UNION ALL ".join(f"SELECT MAX({c}) AS changed FROM {t}" for c, t in columns)
+    return f"SELECT MAX(changed) FROM ({branches}) AS latest"
 
 
 def latest_change(request: HttpRequest) -> datetime.datetime | None:
@@ -118,7 +125,8 @@ class ConditionalMixin:
 
 
 def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """What a list item shows: statement, themes and actors, in three queries whatever the rows."""
+    """Commitments with their statement, themes and actors, in three queries whatever the rows
+    (the downloads; the list pages read plain rows, rows.list_items)."""
     return queryset.select_related("statement").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
         Prefetch("actors", queryset=Actor.objects.only("name", "slug")),
@@ -230,14 +238,14 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             for name, messages in filterset.form.errors.items()
             for message in messages
         ]
-        page, page_message = paginate(request, commitment_rows(filterset.qs))
+        page, page_message = paginate(request, filterset.qs)
         cleaned = filterset.form.cleaned_data
         export_query = query_without(request, "page")
         return {
             **super().get_context_data(**kwargs),
             "filter": filterset,
             "page_obj": page,
-            "commitments": page.object_list,
+            "commitments": list_items(page.object_list),
             "errors": errors,
             "page_message": page_message,
             "active_filters": self.active_filters(cleaned),
@@ -398,11 +406,12 @@ class ScorecardDetailView(ConditionalMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         commitments = Commitment.objects.published().filter(**{self.relation: self.object})
-        page, page_message = paginate(self.request, commitment_rows(commitments.order_by("-statement__made_on", "id")))
+        page, page_message = paginate(self.request, commitments.order_by("-statement__made_on", "id"))
         return {
             **super().get_context_data(**kwargs),
             "totals": stats.status_totals(commitments),
             "page_obj": page,
+            "commitments": list_items(page.object_list),
             "page_message": page_message,
         }
 

@@ -24,6 +24,7 @@ from rest_framework import serializers
 
 from ..models import STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate, is_overdue
 from ..paths import detail_path, detail_path_parts, is_plain
+from ..rows import names_by_commitment
 
 Row = dict[str, Any]
 
@@ -105,22 +106,6 @@ def update_rows(queryset: QuerySet[StatusUpdate]) -> QuerySet:
 # --- Related rows, one query per relation for a whole page -------------------------------------
 
 
-def _names_by_commitment(relation: str, ids: list[int]) -> dict[int, list[Row]]:
-    # Through the link table only: the themes' or actors' slug and name, in their model's order
-    # (name), then by id so that equal names keep a stable order.
-    through = getattr(Commitment, relation).through
-    target = relation[:-1]  # themes -> theme, actors -> actor
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        through.objects.filter(commitment_id__in=ids)
-        .order_by(f"{target}__name", f"{target}_id")
-        .values_list("commitment_id", f"{target}__slug", f"{target}__name")
-    )
-    for commitment_id, slug, name in rows:
-        grouped[commitment_id].append({"slug": slug, "name": name})
-    return grouped
-
-
 def _evidence_by_update(ids: list[int], addresses: Addresses) -> dict[int, list[Row]]:
     through = StatusUpdate.evidence.through
     grouped: dict[int, list[Row]] = defaultdict(list)
@@ -186,8 +171,8 @@ def commitments(rows: Iterable[Row], request) -> list[Row]:
     """A page of commitment rows as CommitmentSerializer(many=True) shows them: two more queries."""
     rows = list(rows)
     ids = [row["id"] for row in rows]
-    themes = _names_by_commitment("themes", ids) if ids else {}
-    actors = _names_by_commitment("actors", ids) if ids else {}
+    themes = names_by_commitment("themes", ids) if ids else {}
+    actors = names_by_commitment("actors", ids) if ids else {}
     addresses, today = Addresses(request), timezone.localdate()
     return [commitment(row, themes.get(row["id"], []), actors.get(row["id"], []), addresses, today) for row in rows]
 
