@@ -331,3 +331,30 @@ def test_a_page_after_the_last_is_not_found(client, many_themes):
 def test_an_empty_list_still_has_a_first_page(client, db):
     body = client.get("/api/v1/quotes/").json()
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+@pytest.mark.parametrize(
+    "viewset",
+    [
+        "ThemeViewSet",
+        "ActorViewSet",
+        "ArticleViewSet",
+        "StatementViewSet",
+        "CommitmentViewSet",
+        "StatusUpdateViewSet",
+        "QuoteViewSet",
+        "ArticleLinkViewSet",
+    ],
+)
+def test_a_filterset_given_no_parameters_leaves_the_list_as_it_is(rf, db, viewset):
+    # The list endpoints skip their FilterSet when asked with no parameter at all
+    # (ApiViewSet.filter_queryset); that is only right while no filter has a default.
+    from django.http import QueryDict
+
+    from commitments.api import views
+
+    view = getattr(views, viewset)(request=rf.get("/"), action="list", format_kwarg=None)
+    queryset = view.public_queryset()
+    filterset = view.filterset_class(QueryDict(), queryset=queryset)
+    assert filterset.is_valid()
+    assert str(filterset.qs.query) == str(queryset.query)

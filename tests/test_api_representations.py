@@ -149,3 +149,25 @@ def test_a_detail_address_ignores_the_list_filters(client, varied):
     theme = varied["plain"].themes.first()
     assert client.get(f"/api/v1/themes/{theme.slug}/", {"search": "no such words"}).status_code == 200
     assert client.get("/api/v1/commitments/", {"status": "broken"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata"])
+def test_timestamps_are_written_as_the_datetime_field_writes_them(rf, settings, zone):
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from commitments.api.representations import Output
+
+    settings.TIME_ZONE = zone
+    field = serializers.DateTimeField()
+    moments = [
+        datetime.datetime(2021, 6, 10, 12, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2021, 1, 10, 23, 59, 59, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 3, 31, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=5))),
+    ]
+    with timezone.override(zone):
+        out = Output(rf.get("/api/v1/commitments/"))
+        written = [out.moment(moment) for moment in moments]
+        assert written == [field.to_representation(moment) for moment in moments]
+    assert out.moment(None) is None
+    assert written[0].endswith("Z") == (zone == "UTC")

@@ -29,12 +29,23 @@ from ..rows import names_by_commitment
 Row = dict[str, Any]
 
 
-class Addresses:
-    """Absolute addresses for one request; each pattern's parts are looked up once per request."""
+class Output:
+    """What one request's JSON is written with: its absolute addresses (each URL pattern's parts
+    looked up once) and its time zone (looked up once, not for every timestamp)."""
 
     def __init__(self, request) -> None:
         self.origin = request.build_absolute_uri("/")[:-1]  # scheme://host, as build_absolute_uri adds
         self._parts: dict[tuple[str, str], tuple[str, str]] = {}
+        self.zone = timezone.get_current_timezone()
+
+    def moment(self, value: datetime.datetime | None) -> str | None:
+        """As DateTimeField.to_representation: ISO 8601 in the current time zone, UTC as Z."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            return _moment(value)
+        text = value.astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     def _address(self, view_name: str, kwarg: str, value: str) -> str:
         if not is_plain(kwarg, value):
@@ -51,8 +62,9 @@ class Addresses:
         return self._address(view_name, "pk", str(pk))
 
 
-# Scalars are formatted by the serializers' own fields, so dates, times and amounts come out
-# exactly as everywhere else in the API (time zone, trailing Z, decimal places).
+# Dates and amounts are formatted by the serializers' own fields, so they come out exactly as
+# everywhere else in the API; timestamps by Output.moment, the same rule without looking the time
+# zone up for each (tests/test_api_representations.py compares them with DateTimeField).
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
@@ -106,7 +118,7 @@ def update_rows(queryset: QuerySet[StatusUpdate]) -> QuerySet:
 # --- Related rows, one query per relation for a whole page -------------------------------------
 
 
-def _evidence_by_update(ids: list[int], addresses: Addresses) -> dict[int, list[Row]]:
+def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
     through = StatusUpdate.evidence.through
     grouped: dict[int, list[Row]] = defaultdict(list)
     rows = (
@@ -115,25 +127,25 @@ def _evidence_by_update(ids: list[int], addresses: Addresses) -> dict[int, list[
         .values_list("statusupdate_id", *(f"article__{column}" for column in ARTICLE_REF_COLUMNS))
     )
     for update_id, *article in rows:
-        grouped[update_id].append(article_ref(dict(zip(ARTICLE_REF_COLUMNS, article, strict=True)), addresses))
+        grouped[update_id].append(article_ref(dict(zip(ARTICLE_REF_COLUMNS, article, strict=True)), out))
     return grouped
 
 
 # --- Representations ---------------------------------------------------------------------------
 
 
-def article_ref(row: Row, addresses: Addresses) -> Row:
+def article_ref(row: Row, out: Output) -> Row:
     return {
         "id": row["id"],
         "title": row["title"],
         "publisher": row["publisher"],
         "published_on": _date(row["published_on"]),
         "url": row["url"] or None,
-        "api_url": addresses.by_id("api:article-detail", row["id"]),
+        "api_url": out.by_id("api:article-detail", row["id"]),
     }
 
 
-def commitment(row: Row, themes: list[Row], actors: list[Row], addresses: Addresses, today: datetime.date) -> Row:
+def commitment(row: Row, themes: list[Row], actors: list[Row], out: Output, today: datetime.date) -> Row:
     status, slug, target_date = row["status"], row["slug"], row["target_date"]
     return {
         "id": row["id"],
@@ -156,14 +168,14 @@ def commitment(row: Row, themes: list[Row], actors: list[Row], addresses: Addres
             "slug": row["statement__slug"],
             "title": row["statement__title"],
             "made_on": _date(row["statement__made_on"]),
-            "url": addresses.by_slug("commitments:statement-detail", row["statement__slug"]),
-            "api_url": addresses.by_slug("api:statement-detail", row["statement__slug"]),
+            "url": out.by_slug("commitments:statement-detail", row["statement__slug"]),
+            "api_url": out.by_slug("api:statement-detail", row["statement__slug"]),
         },
         "state": row["state"],
-        "url": addresses.by_slug("commitments:commitment-detail", slug),
-        "api_url": addresses.by_slug("api:commitment-detail", slug),
-        "created_at": _moment(row["created_at"]),
-        "updated_at": _moment(row["updated_at"]),
+        "url": out.by_slug("commitments:commitment-detail", slug),
+        "api_url": out.by_slug("api:commitment-detail", slug),
+        "created_at": out.moment(row["created_at"]),
+        "updated_at": out.moment(row["updated_at"]),
     }
 
 
@@ -173,16 +185,16 @@ def commitments(rows: Iterable[Row], request) -> list[Row]:
     ids = [row["id"] for row in rows]
     themes = names_by_commitment("themes", ids) if ids else {}
     actors = names_by_commitment("actors", ids) if ids else {}
-    addresses, today = Addresses(request), timezone.localdate()
-    return [commitment(row, themes.get(row["id"], []), actors.get(row["id"], []), addresses, today) for row in rows]
+    out, today = Output(request), timezone.localdate()
+    return [commitment(row, themes.get(row["id"], []), actors.get(row["id"], []), out, today) for row in rows]
 
 
 def commitment_detail(row: Row, request) -> Row:
     """One commitment row as CommitmentDetailSerializer shows it: five more queries."""
-    addresses = Addresses(request)
+    out = Output(request)
     data = commitments([row], request)[0]
     updates = list(StatusUpdate.objects.filter(commitment_id=row["id"]).values(*UPDATE_COLUMNS))
-    evidence = _evidence_by_update([update["id"] for update in updates], addresses) if updates else {}
+    evidence = _evidence_by_update([update["id"] for update in updates], out) if updates else {}
     data["timeline"] = [
         {
             "id": update["id"],
@@ -192,7 +204,7 @@ def commitment_detail(row: Row, request) -> Row:
             "as_of": _date(update["as_of"]),
             "rationale": update["rationale"],
             "evidence": evidence.get(update["id"], []),
-            "created_at": _moment(update["created_at"]),
+            "created_at": out.moment(update["created_at"]),
         }
         for update in updates
     ]
@@ -210,8 +222,8 @@ def commitment_detail(row: Row, request) -> Row:
             "relation_label": _RELATION_LABELS[link["relation"]],
             "excerpt": link["excerpt"],
             "note": link["note"],
-            "article": article_ref({column: link[f"article__{column}"] for column in ARTICLE_REF_COLUMNS}, addresses),
-            "created_at": _moment(link["created_at"]),
+            "article": article_ref({column: link[f"article__{column}"] for column in ARTICLE_REF_COLUMNS}, out),
+            "created_at": out.moment(link["created_at"]),
         }
         for link in links
     ]
@@ -221,8 +233,8 @@ def commitment_detail(row: Row, request) -> Row:
 def status_updates(rows: Iterable[Row], request) -> list[Row]:
     """A page of status-update rows as StatusUpdateSerializer(many=True) shows them: one more query."""
     rows = list(rows)
-    addresses = Addresses(request)
-    evidence = _evidence_by_update([row["id"] for row in rows], addresses) if rows else {}
+    out = Output(request)
+    evidence = _evidence_by_update([row["id"] for row in rows], out) if rows else {}
     return [
         {
             "id": row["id"],
@@ -231,8 +243,8 @@ def status_updates(rows: Iterable[Row], request) -> list[Row]:
                 "slug": row["commitment__slug"],
                 "title": row["commitment__title"],
                 "status": row["commitment__status"],
-                "url": addresses.by_slug("commitments:commitment-detail", row["commitment__slug"]),
-                "api_url": addresses.by_slug("api:commitment-detail", row["commitment__slug"]),
+                "url": out.by_slug("commitments:commitment-detail", row["commitment__slug"]),
+                "api_url": out.by_slug("api:commitment-detail", row["commitment__slug"]),
             },
             "status": row["status"],
             "status_label": _STATUS_LABELS[row["status"]],
@@ -240,9 +252,9 @@ def status_updates(rows: Iterable[Row], request) -> list[Row]:
             "as_of": _date(row["as_of"]),
             "rationale": row["rationale"],
             "evidence": evidence.get(row["id"], []),
-            "api_url": addresses.by_id("api:status-update-detail", row["id"]),
-            "created_at": _moment(row["created_at"]),
-            "updated_at": _moment(row["updated_at"]),
+            "api_url": out.by_id("api:status-update-detail", row["id"]),
+            "created_at": out.moment(row["created_at"]),
+            "updated_at": out.moment(row["updated_at"]),
         }
         for row in rows
     ]

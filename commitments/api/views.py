@@ -100,8 +100,11 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Filters are the lists' parameters (the schema documents them there); a detail address
-        # names one record. Building the filter form for every detail also cost 3 ms.
-        if self.action == "retrieve":
+        # names one record. Building the filter form for every detail also cost 3 ms. A list asked
+        # with no parameter at all is left as it is too: each filter leaves the queryset unchanged
+        # when its parameter is absent (tests/test_api_filters.py checks every FilterSet), and
+        # building and validating the form was 1.3 ms of the default page.
+        if self.action == "retrieve" or not self.request.query_params:
             return queryset
         return super().filter_queryset(queryset)
 
