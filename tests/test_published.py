@@ -50,3 +50,40 @@ def test_quotes_are_public_only_through_published_records(mix):
     shown = QuoteFactory(statement=mix["live_statement"])
     QuoteFactory(statement=mix["hidden_statement"])
     assert list(Quote.objects.published()) == [shown]
+
+
+def test_an_article_cited_many_times_is_listed_once(mix, client):
+    import datetime
+
+    article = ArticleLinkFactory(commitment=mix["published"]).article
+    mix["live_statement"].articles.add(article)
+    for day in (1, 2):
+        record_status_update(
+            commitment=mix["published"],
+            status="in_progress",
+            as_of=datetime.date(2022, 1, day),
+            rationale="x",
+            articles=[article],
+        )
+    evidence_only = ArticleFactory()
+    record_status_update(
+        commitment=mix["orphan"], status="met", as_of=datetime.date(2022, 2, 1), rationale="x", articles=[evidence_only]
+    )
+    reported_only = ArticleFactory()
+    mix["live_statement"].articles.add(reported_only)
+
+    assert sorted(a.pk for a in Article.objects.public()) == sorted([article.pk, reported_only.pk])
+    listed = client.get("/api/v1/articles/").json()
+    assert listed["count"] == 2 and sorted(a["id"] for a in listed["results"]) == sorted([article.pk, reported_only.pk])
+    by_commitment = client.get("/api/v1/articles/", {"commitment": mix["published"].slug}).json()
+    assert [a["id"] for a in by_commitment["results"]] == [article.pk]
+
+
+def test_a_quote_on_several_published_commitments_is_listed_once(mix, client):
+    second = CommitmentFactory(statement=mix["live_statement"])
+    quote = QuoteFactory(statement=None)
+    quote.commitments.add(mix["published"], second, mix["draft"])
+    QuoteFactory(statement=None).commitments.add(mix["draft"])
+
+    assert list(Quote.objects.published()) == [quote]
+    assert client.get("/api/v1/quotes/").json()["count"] == 1

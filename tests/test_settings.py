@@ -52,3 +52,40 @@ def test_postgres_url_is_understood():
     result = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def database_options(**env) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_URL"))}
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import tracker.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_asked():
+    url = "postgres://postgres@127.0.0.1:5432/tracker"
+    assert database_options(DATABASE_URL=url) == "{'options': '-c jit=off'}"
+    assert database_options(DATABASE_URL=url, DATABASE_JIT="1") == "{}"
+    # Options given in the address are kept.
+    assert "-c statement_timeout=5000 -c jit=off" in database_options(
+        DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000"
+    )
+    assert database_options() == "{}"  # SQLite has no JIT
+
+
+@pytest.mark.django_db
+def test_the_test_database_connection_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -113,6 +113,12 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# PostgreSQL compiles a plan to machine code when its estimated cost is high. For the tracker's
+# pagination counts and aggregates that took 35-350 ms per query at 100,000 commitments, more than
+# it saved (bench/README.md), so it is off for the tracker's connections unless DATABASE_JIT=1.
+if IS_POSTGRES and not env_bool("DATABASE_JIT", False):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 # Cache: Redis when REDIS_URL is set, otherwise memory local to each process.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -10,7 +10,7 @@ import datetime
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 
@@ -226,7 +226,10 @@ class ArticleFilter(ApiFilterSet):
         fields = []
 
     def filter_commitment(self, queryset: QuerySet, name: str, value: Commitment) -> QuerySet:
-        return queryset.filter(Q(links__commitment=value) | Q(evidence_for__commitment=value))
+        # EXISTS tests, so an article cited by several updates of the commitment comes out once.
+        linked = ArticleLink.objects.filter(article=OuterRef("pk"), commitment=value)
+        evidence = StatusUpdate.evidence.through.objects.filter(article=OuterRef("pk"), statusupdate__commitment=value)
+        return queryset.filter(Exists(linked) | Exists(evidence))
 
 
 class StatementFilter(ApiFilterSet):
