@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -569,3 +570,22 @@ class Quote(Timestamped):
         words = self.text.split()
         short = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
         return f"{self.speaker}: “{short}”"
+
+
+def published_commitment_count(relation: str = "statement") -> Coalesce:
+    """An annotation: how many published commitments each row has, through the commitments' field
+    `relation` ("statement", "themes" or "actors").
+
+    A correlated subquery rather than a joined Count: PostgreSQL then counts only for the rows of
+    the page being shown, not for every statement, theme or actor before the page is cut
+    (the API's statements: 190 ms at 100,000 commitments before, see bench/README.md).
+    """
+    counted = (
+        Commitment.objects.published()
+        .filter(**{relation: OuterRef("pk")})
+        .order_by()
+        .values(relation)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))

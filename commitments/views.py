@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,7 @@ from .models import (
     Status,
     StatusUpdate,
     Theme,
+    published_commitment_count,
 )
 from .rows import list_items
 
@@ -131,18 +131,6 @@ def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
         Prefetch("actors", queryset=Actor.objects.only("name", "slug")),
     )
-
-
-def published_commitment_count() -> Coalesce:
-    counted = (
-        Commitment.objects.published()
-        .filter(statement=OuterRef("pk"))
-        .order_by()
-        .values("statement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> tuple:
