@@ -1,14 +1,25 @@
-"""sitemap.xml: the public pages only, from the published querysets."""
+"""sitemap.xml: an index of the public pages' sections, each from the published querysets.
+
+Each section is served in pages of SITEMAP_LIMIT addresses (sitemap-commitments.xml?p=2 …):
+search engines read at most 50,000 addresses per file, and smaller files are quicker to build.
+"""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Actor, Commitment, Statement, Theme
 
+SITEMAP_LIMIT = 10_000
 
-class PagesSitemap(Sitemap):
+
+class TrackerSitemap(Sitemap):
+    limit = SITEMAP_LIMIT
+
+
+class PagesSitemap(TrackerSitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
@@ -25,7 +36,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class CommitmentSitemap(Sitemap):
+class CommitmentSitemap(TrackerSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -34,8 +45,12 @@ class CommitmentSitemap(Sitemap):
     def lastmod(self, obj: Commitment):
         return obj.updated_at
 
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, instead of Django's default of reading every row.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class StatementSitemap(Sitemap):
+
+class StatementSitemap(TrackerSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -44,13 +59,17 @@ class StatementSitemap(Sitemap):
     def lastmod(self, obj: Statement):
         return obj.updated_at
 
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, instead of Django's default of reading every row.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class ThemeSitemap(Sitemap):
+
+class ThemeSitemap(TrackerSitemap):
     def items(self):
         return Theme.objects.only("slug").order_by("id")
 
 
-class ActorSitemap(Sitemap):
+class ActorSitemap(TrackerSitemap):
     def items(self):
         return Actor.objects.only("slug").order_by("id")
 

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
@@ -28,11 +28,19 @@ urlpatterns = [
     ),
     path("export/commitments.csv", exports.export_csv, name="export-csv"),
     path("export/commitments.json", exports.export_json, name="export-json"),
+    # An index of sections, each in pages of at most SITEMAP_LIMIT addresses: one file may list
+    # 50,000 at most, and 100,000 commitments are more.
     path(
         "sitemap.xml",
+        cache_control(max_age=3600)(views.conditional_page(index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "commitments:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
         cache_control(max_age=3600)(views.conditional_page(sitemap)),
         {"sitemaps": SITEMAPS},
-        name="sitemap",
+        name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

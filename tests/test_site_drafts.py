@@ -63,6 +63,8 @@ def body(response) -> str:
         "/export/commitments.csv",
         "/export/commitments.json",
         "/sitemap.xml",
+        "/sitemap-commitments.xml",
+        "/sitemap-statements.xml",
     ],
 )
 def test_unpublished_records_appear_nowhere(client, hidden, url):

@@ -194,7 +194,12 @@ def test_robots_txt_points_at_the_sitemap(client, db):
 
 
 def test_the_sitemap_lists_public_pages(client, seeded):
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert sorted(sections) == [
+        f"/sitemap-{name}.xml" for name in ("actors", "commitments", "pages", "statements", "themes")
+    ]
+    xml = "".join(client.get(section).content.decode() for section in sections)
     assert f"<loc>http://testserver{DATA_ACCESS}</loc>" in xml
     assert f"<loc>http://testserver{SEED_STATEMENT}</loc>" in xml
     assert "<loc>http://testserver/themes/data-access/</loc>" in xml
@@ -224,3 +229,16 @@ def test_pages_load_no_asset_from_another_host(client, seeded):
         assert assets
         assert all(not a.startswith(("http:", "https:", "//")) or "testserver" in a for a in assets), assets
         assert "<script" not in html  # readable without JavaScript: there is none
+
+
+def test_a_long_section_of_the_sitemap_comes_in_pages(client, seeded, monkeypatch):
+    from commitments import sitemaps
+
+    monkeypatch.setattr(sitemaps.CommitmentSitemap, "limit", 5)
+    index = client.get("/sitemap.xml").content.decode()
+    pages = re.findall(r"<loc>http://testserver(/sitemap-commitments\.xml(?:\?p=\d+)?)</loc>", index)
+    assert pages == ["/sitemap-commitments.xml", "/sitemap-commitments.xml?p=2", "/sitemap-commitments.xml?p=3"]
+    counts = [client.get(page).content.decode().count("<url>") for page in pages]
+    assert counts == [5, 5, 3]
+    assert client.get("/sitemap-commitments.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404

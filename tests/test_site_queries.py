@@ -41,9 +41,12 @@ PAGES = {
     # rows (one chunk) + statements; their themes; their actors
     "/export/commitments.csv": 3,
     "/export/commitments.json": 3,
-    # version; then one query for each of the four model sitemaps, each counted once for the
-    # page count and once for the rows
-    "/sitemap.xml": 9,
+    # The index: version; the pages of the four model sections (a count each); the latest change
+    # of commitments and of statements
+    "/sitemap.xml": 7,
+    # A section: version; its count (for the page); its rows
+    "/sitemap-commitments.xml": 3,
+    "/sitemap-statements.xml": 3,
 }
 
 
