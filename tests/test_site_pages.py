@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from commitments.models import Status
+from commitments.models import PublicationState, Status
 from commitments.services import record_status_update
 
 from .factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
@@ -242,3 +242,19 @@ def test_a_long_section_of_the_sitemap_comes_in_pages(client, seeded, monkeypatc
     assert counts == [5, 5, 3]
     assert client.get("/sitemap-commitments.xml?p=4").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_themes_pages_are_counted_from_its_totals(client, db):
+
+    theme = ThemeFactory(slug="busy")
+    for _ in range(27):
+        CommitmentFactory(themes=[theme])
+    CommitmentFactory(themes=[theme], state=PublicationState.DRAFT)
+    CommitmentFactory()  # another theme's
+
+    first = client.get("/themes/busy/")
+    assert first.context["totals"]["total"] == 27
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get("/themes/busy/", {"page": 2})
+    assert len(second.context["commitments"]) == 2

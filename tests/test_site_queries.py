@@ -25,11 +25,11 @@ PAGES = {
     "/statements/{statement}/": 7,
     # version; theme groups; theme names
     "/themes/": 3,
-    # version; theme; totals; count; rows; their themes; their actors
-    "/themes/{theme}/": 7,
+    # version; theme; totals (which give the page count); rows; their themes; their actors
+    "/themes/{theme}/": 6,
     "/actors/": 3,
     # as a theme, plus the statements the actor is party to
-    "/actors/{actor}/": 8,
+    "/actors/{actor}/": 7,
     # version only: the vocabulary comes from the model's code
     "/methodology/": 1,
     # version; updates + commitments
