@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -112,3 +112,22 @@ def change_state(*, obj: Commitment | Statement, state: str, user, reason: str =
     obj._history_user = user
     obj.save(update_fields=["state", "state_changed_at", "state_changed_by", "updated_at"])
     return obj
+
+
+@receiver(m2m_changed, dispatch_uid="tracker_relation_changed_touch")
+def _relation_changed(sender, instance, action: str, model, pk_set, **kwargs) -> None:
+    """Tagging a commitment, naming a party or citing evidence changes the records on both sides.
+
+    Their `updated_at` moves, so the pages' ETag and Last-Modified (which follow the latest change
+    of any record) and the API's `changed_since` see a relation added or removed without a save of
+    either record. Written with update(): no save signals, no history record. After a clear only
+    the record cleared is touched: the other side's rows are no longer known.
+    """
+    if action not in ("post_add", "post_remove", "post_clear") or instance._meta.app_label != "commitments":
+        return
+    now = timezone.now()
+    if hasattr(instance, "updated_at"):
+        type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=now)
+        instance.updated_at = now
+    if pk_set and any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        model._base_manager.filter(pk__in=pk_set).update(updated_at=now)

@@ -61,3 +61,26 @@ def test_the_etag_changes_with_the_day(client, commitment, monkeypatch):
 def test_last_modified_is_never_before_today(client, commitment):
     midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     assert parse_http_date(client.get("/")["Last-Modified"]) >= midnight.timestamp()
+
+
+def test_tagging_without_a_save_changes_the_etag_and_the_api_sync(client, commitment):
+    theme = ThemeFactory(slug="newly-tagged")
+    before = client.get("/commitments/c/")
+    since = before["Last-Modified"]
+    synced_at = timezone.now()
+
+    commitment.themes.add(theme)  # no save of the commitment or the theme
+
+    response = client.get("/commitments/c/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert response.status_code == 200 and response["ETag"] != before["ETag"]
+    assert "/themes/newly-tagged/" in response.content.decode()
+    changed = {"changed_since": synced_at.isoformat().replace("+00:00", "Z")}
+    assert [c["slug"] for c in client.get("/api/v1/commitments/", changed).json()["results"]] == ["c"]
+    assert [t["slug"] for t in client.get("/api/v1/themes/", changed).json()["results"]] == ["newly-tagged"]
+    assert parse_http_date(response["Last-Modified"]) >= parse_http_date(since)
+
+    # Removed from the other side: the commitment moves again.
+    again = timezone.now()
+    theme.commitments.remove(commitment)
+    changed = {"changed_since": again.isoformat().replace("+00:00", "Z")}
+    assert [c["slug"] for c in client.get("/api/v1/commitments/", changed).json()["results"]] == ["c"]
