@@ -164,6 +164,26 @@ def test_the_admin_needs_no_inline_script(client, published_commitment):
         assert all("src=" in tag.split(">")[0] for tag in scripts), url
 
 
+def test_the_export_forms_select_all_box_is_the_one_handler_the_policy_allows(client, published_commitment):
+    import base64
+    import hashlib
+    import re
+
+    client.force_login(StaffFactory(groups=[PUBLISHERS]))
+    response = client.get(reverse("admin:commitments_commitment_export"))
+    assert response.status_code == 200
+    handlers = re.findall(r'\son[a-z]+="([^"]*)"', response.content.decode())
+    assert handlers  # the select-all box is on the page
+    script_src = next(d for d in response["Content-Security-Policy"].split("; ") if d.startswith("script-src"))
+    allowed = {token for token in script_src.split()[1:] if token.startswith("'sha256-")}
+    # Every inline handler on the page is allowed by its hash, and nothing else is.
+    assert {
+        "'sha256-" + base64.b64encode(hashlib.sha256(h.encode()).digest()).decode() + "'" for h in handlers
+    } == allowed
+    assert "'unsafe-hashes'" in script_src
+    assert_security_headers(response)
+
+
 # --- CSRF
 
 
