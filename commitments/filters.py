@@ -64,7 +64,24 @@ def _through_exists(relation: str, values: QuerySet) -> Exists:
     return Exists(through.objects.filter(commitment=OuterRef("pk"), **{f"{relation}__in": values}))
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class FormClassOnce:
+    """A FilterSet mixin: its form class is built once per FilterSet class, not for every request.
+
+    django-filter builds a new form class, and a new form field for each filter, on every
+    request (0.5 ms of a filtered list). The fields depend only on the filters' declarations,
+    and each form instance copies them (querysets included) as Django forms always do.
+    """
+
+    _form_classes: dict[type, type] = {}
+
+    def get_form_class(self):
+        form_class = FormClassOnce._form_classes.get(type(self))
+        if form_class is None:
+            form_class = FormClassOnce._form_classes[type(self)] = super().get_form_class()
+        return form_class
+
+
+class CommitmentFilter(FormClassOnce, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_q",

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 
+from ..filters import FormClassOnce
 from ..models import (
     Actor,
     Article,
@@ -61,7 +62,7 @@ class StrictForm(forms.Form):
         return cleaned
 
 
-class ApiFilterSet(filters.FilterSet):
+class ApiFilterSet(FormClassOnce, filters.FilterSet):
     class Meta:
         form = StrictForm
 
