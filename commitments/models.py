@@ -91,7 +91,9 @@ class Theme(SluggedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        # By id after the name, so records sharing a name keep one order everywhere (the API's
+        # serializers and its row-built lists give the same JSON).
+        ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -134,7 +136,9 @@ class Actor(SluggedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        # By id after the name, so records sharing a name keep one order everywhere (the API's
+        # serializers and its row-built lists give the same JSON).
+        ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
