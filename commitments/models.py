@@ -320,6 +320,9 @@ class Status(models.TextChoices):
         return STATUS_DEFINITIONS[self]
 
 
+# Status value -> label, for code that writes many rows and would otherwise build a Status each time.
+STATUS_LABELS: dict[str, str] = {status.value: str(status.label) for status in Status}
+
 STATUS_SCORES: dict[str, int | None] = {
     Status.NOT_RATED: None,
     Status.NOT_STARTED: -1,

@@ -25,7 +25,7 @@ _split: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 def detail_path(view_name: str, *, slug: str | None = None, pk: int | None = None) -> str:
     """The same as reverse(view_name, kwargs={"slug": slug}) (or {"pk": pk})."""
     kwarg, value = ("slug", slug) if slug is not None else ("pk", str(pk))
-    if not _PLAIN[kwarg].fullmatch(value):
+    if not is_plain(kwarg, value):
         return reverse(view_name, kwargs={kwarg: value})
     before, after = detail_path_parts(view_name, kwarg)
     return f"{before}{value}{after}"

@@ -42,13 +42,18 @@ LIST_ITEM_COLUMNS = (
 )  # fmt: skip
 
 
-def list_items(page) -> list[Row]:
-    """The commitments of `page` (a queryset, usually a page's slice) as rows for
-    commitment_items, each with its "themes" and "actors": three queries."""
-    rows = list(page.prefetch_related(None).values(*LIST_ITEM_COLUMNS))
+def with_names(rows: list[Row]) -> list[Row]:
+    """`rows` (commitment rows with their "id"), each given its "themes" and "actors" as
+    {"slug", "name"} lists: two queries for all of them, none when there are no rows."""
     ids = [row["id"] for row in rows]
     themes = names_by_commitment("themes", ids) if ids else {}
     actors = names_by_commitment("actors", ids) if ids else {}
     for row in rows:
         row["themes"], row["actors"] = themes.get(row["id"], []), actors.get(row["id"], [])
     return rows
+
+
+def list_items(page) -> list[Row]:
+    """The commitments of `page` (a queryset, usually a page's slice) as rows for
+    commitment_items, each with its "themes" and "actors": three queries."""
+    return with_names(list(page.prefetch_related(None).values(*LIST_ITEM_COLUMNS)))

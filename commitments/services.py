@@ -129,5 +129,5 @@ def _relation_changed(sender, instance, action: str, model, pk_set, **kwargs) ->
     if hasattr(instance, "updated_at"):
         type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=now)
         instance.updated_at = now
-    if pk_set and any(field.name == "updated_at" for field in model._meta.concrete_fields):
+    if pk_set and hasattr(model, "updated_at"):
         model._base_manager.filter(pk__in=pk_set).update(updated_at=now)

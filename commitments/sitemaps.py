@@ -36,32 +36,30 @@ class PagesSitemap(TrackerSitemap):
         return reverse(item)
 
 
-class CommitmentSitemap(TrackerSitemap):
+class PublishedSitemap(TrackerSitemap):
+    """Published records of `model`, each with the time it last changed."""
+
+    model: type[Commitment] | type[Statement]
+
+    def items(self):
+        return self.model.objects.published().only("slug", "updated_at").order_by("id")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, instead of Django's default of reading every row.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class CommitmentSitemap(PublishedSitemap):
+    model = Commitment
     changefreq = "weekly"
 
-    def items(self):
-        return Commitment.objects.published().only("slug", "updated_at").order_by("id")
 
-    def lastmod(self, obj: Commitment):
-        return obj.updated_at
-
-    def get_latest_lastmod(self):
-        # For the index: one aggregate, instead of Django's default of reading every row.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
-
-
-class StatementSitemap(TrackerSitemap):
+class StatementSitemap(PublishedSitemap):
+    model = Statement
     changefreq = "monthly"
-
-    def items(self):
-        return Statement.objects.published().only("slug", "updated_at").order_by("id")
-
-    def lastmod(self, obj: Statement):
-        return obj.updated_at
-
-    def get_latest_lastmod(self):
-        # For the index: one aggregate, instead of Django's default of reading every row.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ThemeSitemap(TrackerSitemap):

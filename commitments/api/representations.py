@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..models import STATUS_SCORES, ArticleLink, Commitment, Status, StatusUpdate, is_overdue
+from ..models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
 from ..paths import detail_path, detail_path_parts, is_plain
-from ..rows import names_by_commitment
+from ..rows import with_names
 
 Row = dict[str, Any]
 
@@ -88,7 +88,6 @@ def _amount(value: Decimal | None) -> str | None:
     return _amount_field().to_representation(value) if value is not None else None
 
 
-_STATUS_LABELS = {status.value: str(status.label) for status in Status}
 _RELATION_LABELS = {relation.value: str(relation.label) for relation in ArticleLink.Relation}
 
 
@@ -145,7 +144,8 @@ def article_ref(row: Row, out: Output) -> Row:
     }
 
 
-def commitment(row: Row, themes: list[Row], actors: list[Row], out: Output, today: datetime.date) -> Row:
+def commitment(row: Row, out: Output, today: datetime.date) -> Row:
+    """One commitment row, with its "themes" and "actors" (rows.with_names), as the API shows it."""
     status, slug, target_date = row["status"], row["slug"], row["target_date"]
     return {
         "id": row["id"],
@@ -154,15 +154,15 @@ def commitment(row: Row, themes: list[Row], actors: list[Row], out: Output, toda
         "summary": row["summary"],
         "wording": row["wording"],
         "status": status,
-        "status_label": _STATUS_LABELS[status],
+        "status_label": STATUS_LABELS[status],
         "score": STATUS_SCORES[status],
         "is_overdue": is_overdue(target_date, status, today),
         "target_date": _date(target_date),
         "target_wording": row["target_wording"],
         "amount": _amount(row["amount"]),
         "currency": row["currency"],
-        "themes": themes,
-        "actors": actors,
+        "themes": row["themes"],
+        "actors": row["actors"],
         "statement": {
             "id": row["statement_id"],
             "slug": row["statement__slug"],
@@ -181,25 +181,25 @@ def commitment(row: Row, themes: list[Row], actors: list[Row], out: Output, toda
 
 def commitments(rows: Iterable[Row], request) -> list[Row]:
     """A page of commitment rows as CommitmentSerializer(many=True) shows them: two more queries."""
-    rows = list(rows)
-    ids = [row["id"] for row in rows]
-    themes = names_by_commitment("themes", ids) if ids else {}
-    actors = names_by_commitment("actors", ids) if ids else {}
-    out, today = Output(request), timezone.localdate()
-    return [commitment(row, themes.get(row["id"], []), actors.get(row["id"], []), out, today) for row in rows]
+    return _commitments(rows, Output(request))
+
+
+def _commitments(rows: Iterable[Row], out: Output) -> list[Row]:
+    today = timezone.localdate()
+    return [commitment(row, out, today) for row in with_names(list(rows))]
 
 
 def commitment_detail(row: Row, request) -> Row:
     """One commitment row as CommitmentDetailSerializer shows it: five more queries."""
     out = Output(request)
-    data = commitments([row], request)[0]
+    data = _commitments([row], out)[0]
     updates = list(StatusUpdate.objects.filter(commitment_id=row["id"]).values(*UPDATE_COLUMNS))
     evidence = _evidence_by_update([update["id"] for update in updates], out) if updates else {}
     data["timeline"] = [
         {
             "id": update["id"],
             "status": update["status"],
-            "status_label": _STATUS_LABELS[update["status"]],
+            "status_label": STATUS_LABELS[update["status"]],
             "score": STATUS_SCORES[update["status"]],
             "as_of": _date(update["as_of"]),
             "rationale": update["rationale"],
@@ -247,7 +247,7 @@ def status_updates(rows: Iterable[Row], request) -> list[Row]:
                 "api_url": out.by_slug("api:commitment-detail", row["commitment__slug"]),
             },
             "status": row["status"],
-            "status_label": _STATUS_LABELS[row["status"]],
+            "status_label": STATUS_LABELS[row["status"]],
             "score": STATUS_SCORES[row["status"]],
             "as_of": _date(row["as_of"]),
             "rationale": row["rationale"],

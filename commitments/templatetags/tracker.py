@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Status, is_overdue
+from ..models import STATUS_LABELS, is_overdue
 from ..paths import detail_path
 
 register = template.Library()
@@ -80,9 +80,6 @@ def _short_date(value) -> str:
     return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
 
 
-_STATUS_LABELS = {status.value: str(status.label) for status in Status}
-
-
 def _commitment_item(row: dict, today) -> str:
     flags = ' <span class="flag-overdue">Overdue</span>' if is_overdue(row["target_date"], row["status"], today) else ""
     if row["target_date"]:
@@ -104,7 +101,7 @@ def _commitment_item(row: dict, today) -> str:
         '  <li class="item">\n'
         f'    <h3 class="item-title"><a href="{escape(commitment_url)}">{escape(row["title"])}</a></h3>\n'
         f'    <p class="item-status"><span class="badge status-{escape(row["status"])}">'
-        f"{escape(_STATUS_LABELS[row['status']])}</span>{flags}</p>\n"
+        f"{escape(STATUS_LABELS[row['status']])}</span>{flags}</p>\n"
         f'    <p class="meta">{themes}</p>\n'
         f'    <p class="meta">{owed}<a href="{escape(statement_url)}">{escape(row["statement__title"])}</a>, '
         f"{_short_date(row['statement__made_on'])}</p>\n"
