@@ -130,7 +130,7 @@ def probe(client, endpoint: Endpoint) -> Measurement:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from commitments.cache import bump_data_version
+    from commitments.infra.cache import bump_data_version
 
     measurement = Measurement(endpoint)
     bump_data_version()
@@ -160,7 +160,7 @@ def measure(
     seed: int = 0,
 ) -> list[Measurement]:
     """Probe every endpoint, then time the measurable ones in shuffled, interleaved rounds."""
-    from commitments.cache import bump_data_version
+    from commitments.infra.cache import bump_data_version
 
     measurements = [probe(client, endpoint) for endpoint in endpoints]
     live = [m for m in measurements if not m.skipped]
@@ -237,7 +237,7 @@ def worst_ratio_line(worst: float | None) -> str:
 def ensure_dataset(commitments: int, seed: int, *, regenerate: bool = False, out=sys.stdout) -> None:
     from django.core.management import call_command
 
-    from commitments.demo import demo_commitment_count, real_data_counts
+    from commitments.data.demo import demo_commitment_count, real_data_counts
 
     call_command("migrate", verbosity=0, interactive=False)
     real = real_data_counts()
@@ -264,7 +264,7 @@ def endpoints_for_dataset() -> list[Endpoint]:
     """The endpoints of the issue, with a real slug, theme and status from the demo data."""
     from django.db.models import Count
 
-    from commitments.demo import DEMO_PREFIX
+    from commitments.data.demo import DEMO_PREFIX
     from commitments.models import Commitment, Theme
 
     published = Commitment.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")

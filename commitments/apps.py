@@ -7,4 +7,5 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their signal receivers: the status sync, and the invalidation of cached pages.
-        from . import cache, services  # noqa: F401
+        from commitments.domain import services  # noqa: F401
+        from commitments.infra import cache  # noqa: F401

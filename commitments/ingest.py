@@ -34,7 +34,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import (
+from commitments.domain.services import record_status_update
+from commitments.models import (
     Actor,
     Article,
     ArticleLink,
@@ -45,7 +46,6 @@ from .models import (
     Theme,
     content_hash,
 )
-from .services import record_status_update
 
 
 class ImportRefused(Exception):
@@ -1011,7 +1011,7 @@ def related_commitments(body: str, *, exclude: Iterable[int] = (), limit: int = 
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        from .search import SEARCH_CONFIG, SearchDocument
+        from commitments.domain.search import SEARCH_CONFIG, SearchDocument
 
         terms = key_terms(body)
         if not terms:

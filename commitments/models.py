@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .paths import detail_path
+from commitments.infra.paths import detail_path
 
 
 def split_terms(text: str) -> list[str]:
@@ -409,7 +411,7 @@ class Commitment(SluggedModel):
         max_digits=20, decimal_places=2, null=True, blank=True, help_text="Money pledged, if any."
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. GBP. Required with an amount.")
-    # Kept equal to the latest status update by commitments.services.sync_status only.
+    # Kept equal to the latest status update by commitments.domain.services.sync_status only.
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.NOT_RATED, editable=False, db_index=True
     )
@@ -473,6 +475,27 @@ class Commitment(SluggedModel):
         return f"{self.currency} {amount:,}"
 
 
+# The latest update decides a commitment's status: latest as_of, then latest recorded, then id.
+LATEST_FIRST = ("-as_of", "-created_at", "-id")
+
+
+def latest_status() -> Coalesce:
+    """SQL for a commitment row: the status its latest update gives it, or not rated.
+
+    The one statement of the rule: the status service keeps `Commitment.status` equal to it, and
+    the dataset restore and the demo data check against it.
+    """
+    latest = StatusUpdate.objects.filter(commitment=OuterRef("pk")).order_by(*LATEST_FIRST).values("status")[:1]
+    return Coalesce(Subquery(latest), Value(Status.NOT_RATED))
+
+
+def latest_status_in(updates: Iterable[Mapping[str, Any]]) -> str:
+    """latest_status() in Python, for updates not saved yet: dicts with "status", "as_of" and
+    "created_at", in the order they would be saved (the last saved wins a tie, as its id would)."""
+    latest = max(enumerate(updates), key=lambda pair: (pair[1]["as_of"], pair[1]["created_at"], pair[0]), default=None)
+    return latest[1]["status"] if latest else Status.NOT_RATED
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def published(self) -> StatusUpdateQuerySet:
         return self.filter(commitment__in=Commitment.objects.published())
@@ -502,8 +525,7 @@ class StatusUpdate(models.Model):
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
-        # The latest update decides the commitment's status: latest as_of, then latest recorded.
-        ordering = ["-as_of", "-created_at", "-id"]
+        ordering = list(LATEST_FIRST)
         indexes = [
             models.Index(fields=["commitment", "-as_of", "-created_at"], name="statusupdate_latest_idx"),
             # Newest updates across all commitments: /api/v1/status-updates/, the Atom feeds and the

@@ -1,6 +1,6 @@
 import pytest
 
-from commitments.seed import DEFAULT_SEED, SeedLoader
+from commitments.data.seed import SEED_FILE, SeedLoader
 
 from .factories import UserFactory
 
@@ -8,7 +8,7 @@ from .factories import UserFactory
 @pytest.fixture
 def seeded(db):
     """The curated seed data, loaded once per test."""
-    return SeedLoader(DEFAULT_SEED).load()
+    return SeedLoader(SEED_FILE).load()
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def admin_client(client, superuser):
 @pytest.fixture(autouse=True)
 def _pages_uncached(settings):
     """Pages and counts are tested uncached (a cached page would outlive the test's rolled-back
-    data); tests/test_perf_cache.py turns the caches on where they are the subject."""
+    data); tests/infra/test_cache.py turns the caches on where they are the subject."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.COUNT_CACHE_SECONDS = 0  # likewise for pagination counts
 

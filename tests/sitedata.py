@@ -2,8 +2,8 @@
 
 import datetime
 
+from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink
-from commitments.services import record_status_update
 
 from .factories import (
     ActorFactory,

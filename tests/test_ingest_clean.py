@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from commitments.data.seed import SEED_FILE
 from commitments.ingest import (
     ImportRefused,
     Vocabulary,
@@ -19,7 +20,6 @@ from commitments.ingest import (
     read_input,
 )
 from commitments.models import content_hash
-from commitments.seed import DEFAULT_SEED
 
 SEED_ARTICLE = Path(settings.BASE_DIR) / "seeds" / "000_a468fed3cf8681fa.txt"
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -168,7 +168,7 @@ def test_the_seed_article_cleans_to_the_curated_body():
     curated = raw[raw.index("Steps agreed yesterday") : raw.index("strong privacy standards.") + 25]
     assert content_hash(cleaned.body) == content_hash(curated)
     assert cleaned.title == "U.S. and U.K. Strengthen Security Cooperation Over Emerging Threats"
-    assert DEFAULT_SEED.exists()
+    assert SEED_FILE.exists()
 
 
 def test_cleaning_is_idempotent():

@@ -265,14 +265,14 @@ AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
 # How many proxies append to X-Forwarded-For in front of the app; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Whole-response cache for anonymous readers (commitments/cache.py). It sits right after
+# Whole-response cache for anonymous readers (commitments/infra/cache.py). It sits right after
 # AuthenticationMiddleware because it must know whether the reader is logged in; the middleware
 # above it (sessions, CSRF, security headers) still runs on replayed responses. Entries are
 # invalidated by any change to a tracker record; PAGE_CACHE_SECONDS=0 turns the cache off, and is
 # the default with debug on, so template edits show at once.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "commitments.cache.AnonymousCacheMiddleware",
+    "commitments.infra.cache.AnonymousCacheMiddleware",
 )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)

@@ -8,5 +8,5 @@ admin.site.index_title = "Statements, commitments and evidence"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("commitments.api.urls")),
-    path("", include("commitments.urls")),
+    path("", include("commitments.site.urls")),
 ]

@@ -14,8 +14,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 
-from ..filters import FormClassOnce
-from ..models import (
+from commitments.domain.search import search_commitments
+from commitments.infra.forms import FormClassOnce
+from commitments.models import (
     Actor,
     Article,
     ArticleLink,
@@ -26,7 +27,6 @@ from ..models import (
     StatusUpdate,
     Theme,
 )
-from ..search import search_commitments
 
 
 class StrictBooleanField(forms.Field):

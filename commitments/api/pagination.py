@@ -10,7 +10,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from ..cache import CachedCountPaginator
+from commitments.domain.search import RankedPaginator
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
@@ -30,7 +30,7 @@ def positive_int_param(request, name: str) -> int | None:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    django_paginator_class = CachedCountPaginator
+    django_paginator_class = RankedPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

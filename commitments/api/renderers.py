@@ -13,6 +13,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from commitments.infra.spreadsheet import csv_cell
+
 _fallback_encoder = JSONEncoder()
 
 
@@ -28,23 +30,6 @@ class ORJSONRenderer(JSONRenderer):
         content = orjson.dumps(data, default=_fallback_encoder.default, option=options)
         # Keep the output a strict JavaScript subset, as DRF's own renderer does.
         return content.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
-
-
-# Spreadsheets run cells starting with these as formulas; text from articles must never do that.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "|".join(_cell(_list_item_key(item)) for item in value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _list_item_key(item: Any) -> Any:
@@ -81,7 +66,12 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([f"{name}.{sub}" if sub else name for name, sub in columns])
         for row in rows:
-            writer.writerow([_cell((row.get(name) or {}).get(sub) if sub else row.get(name)) for name, sub in columns])
+            writer.writerow(
+                [
+                    csv_cell((row.get(name) or {}).get(sub) if sub else row.get(name), item=_list_item_key)
+                    for name, sub in columns
+                ]
+            )
         response = renderer_context.get("response")
         if response is not None:
             response["Content-Disposition"] = f'attachment; filename="{view.basename}s.csv"'

@@ -6,7 +6,7 @@ model and field objects than the database spent answering (bench/README.md has t
 These functions build exactly the same dicts from `values()` rows, with the same number of
 queries. The serializers in serializers.py remain the definition of the shape: the OpenAPI schema
 is generated from them, they answer every other endpoint and the editors' writes, and
-tests/test_api_representations.py checks that both give the same JSON for the same records.
+tests/api/test_representations.py checks that both give the same JSON for the same records.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
-from ..paths import detail_path, detail_path_parts, is_plain
-from ..rows import with_names
+from commitments.domain.rows import with_names
+from commitments.infra.paths import detail_path, detail_path_parts, is_plain
+from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
 
 Row = dict[str, Any]
 
@@ -64,14 +64,14 @@ class Output:
 
 # Dates and amounts are formatted by the serializers' own fields, so they come out exactly as
 # everywhere else in the API; timestamps by Output.moment, the same rule without looking the time
-# zone up for each (tests/test_api_representations.py compares them with DateTimeField).
+# zone up for each (tests/api/test_representations.py compares them with DateTimeField).
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
 
 @cache
 def _amount_field() -> serializers.Field:
-    from .serializers import CommitmentSerializer
+    from commitments.api.serializers import CommitmentSerializer
 
     return CommitmentSerializer().fields["amount"]
 

@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
 
-from .renderers import documented_format
+from commitments.api.renderers import documented_format
 
 DETAIL_SCHEMA = {
     "type": "object",

@@ -15,7 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import (
+from commitments.domain.services import change_state, record_status_update
+from commitments.infra.paths import detail_path
+from commitments.models import (
     Actor,
     Article,
     ArticleLink,
@@ -27,8 +29,6 @@ from ..models import (
     StatusUpdate,
     Theme,
 )
-from ..paths import detail_path
-from ..services import change_state, record_status_update
 
 
 @extend_schema_field(OpenApiTypes.URI)

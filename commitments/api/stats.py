@@ -1,4 +1,4 @@
-"""The body of /api/v1/stats/: the dashboard's own aggregates (commitments.stats), in the API's shape.
+"""The body of /api/v1/stats/: the dashboard's own aggregates (commitments.domain.stats), in the API's shape.
 
 The public dashboard and the API read the same numbers from the same queries; this module only
 renames and orders them for the documented JSON.
@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from .. import stats
-from ..cache import cached_by_version
-from ..models import STATUS_SCORES, Status
+from commitments.domain import stats
+from commitments.infra.cache import cached_by_version
+from commitments.models import STATUS_SCORES, Status
 
 
 def _shape(card: dict[str, Any]) -> dict[str, Any]:

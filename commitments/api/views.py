@@ -18,7 +18,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import (
+from commitments.api import filters, representations, serializers
+from commitments.api.renderers import CSVRenderer
+from commitments.api.stats import public_stats
+from commitments.domain.services import delete_status_update
+from commitments.models import (
+    LATEST_FIRST,
     Actor,
     Article,
     ArticleLink,
@@ -29,10 +34,6 @@ from ..models import (
     Theme,
     published_commitment_count,
 )
-from ..services import delete_status_update
-from . import filters, representations, serializers
-from .renderers import CSVRenderer
-from .stats import public_stats
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 # Ids above 18 digits cannot exist; refusing them in the URL spares the database an overflow.
@@ -118,7 +119,7 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
         # Filters are the lists' parameters (the schema documents them there); a detail address
         # names one record. Building the filter form for every detail also cost 3 ms. A list asked
         # with no parameter at all is left as it is too: each filter leaves the queryset unchanged
-        # when its parameter is absent (tests/test_api_filters.py checks every FilterSet), and
+        # when its parameter is absent (tests/api/test_filters.py checks every FilterSet), and
         # building and validating the form was 1.3 ms of the default page.
         if self.action == "retrieve" or not self.request.query_params:
             return queryset
@@ -271,7 +272,7 @@ class StatusUpdateViewSet(
             StatusUpdate.objects.published()
             .select_related("commitment")
             .prefetch_related("evidence")
-            .order_by("-as_of", "-created_at", "-pk")
+            .order_by(*LATEST_FIRST)
         )
 
     def editable_queryset(self) -> QuerySet:

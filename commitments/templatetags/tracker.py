@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import STATUS_LABELS, is_overdue
-from ..paths import detail_path
+from commitments.infra.paths import detail_path
+from commitments.models import STATUS_LABELS, is_overdue
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Browser, expect
 
-from commitments.roles import PUBLISHERS
+from commitments.domain.roles import PUBLISHERS
 
 from ..factories import StaffFactory
 

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from commitments.roles import EDITORS, PUBLISHERS
+from commitments.domain.roles import EDITORS, PUBLISHERS
 
 
 class Command(BaseCommand):

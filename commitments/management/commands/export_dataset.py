@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.dataset import export_dataset
+from commitments.data.dataset import export_dataset
 
 
 class Command(BaseCommand):

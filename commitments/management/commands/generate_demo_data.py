@@ -1,11 +1,11 @@
-"""Fill the database with realistic demo data at scale (see commitments/demo.py)."""
+"""Fill the database with realistic demo data at scale (see commitments/data/demo.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from commitments.demo import (
-    DEFAULT_SEED,
+from commitments.data.demo import (
+    DEFAULT_RANDOM_SEED,
     DemoGenerator,
     Progress,
     check_statuses,
@@ -36,8 +36,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed",
             type=int,
-            default=DEFAULT_SEED,
-            help=f"Random seed; the same seed gives the same data (default {DEFAULT_SEED}).",
+            default=DEFAULT_RANDOM_SEED,
+            help=f"Random seed; the same seed gives the same data (default {DEFAULT_RANDOM_SEED}).",
         )
         parser.add_argument(
             "--batch-size",

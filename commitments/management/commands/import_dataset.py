@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.dataset import DatasetError, import_dataset
+from commitments.data.dataset import DatasetError, import_dataset
 
 
 class Command(BaseCommand):

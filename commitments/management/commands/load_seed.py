@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.seed import DEFAULT_SEED, SeedError, SeedLoader
+from commitments.data.seed import SEED_FILE, SeedError, SeedLoader
 
 
 class Command(BaseCommand):
     help = "Load the curated seed data. Safe to run again: records already up to date are left alone."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_SEED), help="Seed YAML file (default: %(default)s).")
+        parser.add_argument("path", nargs="?", default=str(SEED_FILE), help="Seed YAML file (default: %(default)s).")
 
     def handle(self, *args, path: str, **options):
         try:

@@ -1,0 +1,55 @@
+"""The audit trail in the admin.
+
+`AuditedAdmin` is the base of every tracker admin: it asks for a reason with each change (kept in
+the history), shows old → new for each version in the History page, and keeps old versions
+read-only (restoring one would bypass the status service and the workflow).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponseNotAllowed
+from simple_history.admin import SimpleHistoryAdmin
+
+REASON_FIELD = "change_reason"
+
+
+class ChangeReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=100,  # the history's change-reason column
+        help_text="Optional. Kept in the history next to your name, e.g. “Corrected the date from the official release”.",
+    )
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    form = ChangeReasonForm
+    ask_change_reason = True
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options.get("fields", ()) if f != REASON_FIELD]
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        may_save = self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request))
+        if self.ask_change_reason and may_save:
+            fieldsets.append(("Reason", {"fields": [REASON_FIELD]}))
+        return fieldsets
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        reason = form.cleaned_data.get(REASON_FIELD, "").strip()
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        # An old version is for reading. Saving it would write back stale values, such as a
+        # commitment status that no longer matches its latest update, or a publication state.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"], "Old versions are read-only; make a new change instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,135 @@
+"""The publication workflow in the admin.
+
+`WorkflowAdminMixin` moves statements and commitments through draft → review → published with
+list actions and buttons on the change page. Every move goes through
+`commitments.domain.services.change_state`, which checks the publish permission and records who, when
+and why; the `state` field itself is never editable in a form.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+
+from commitments.domain.services import can_change_state, change_state
+from commitments.models import PublicationState
+
+
+class WorkflowActionForm(helpers.ActionForm):
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "reason, kept in the history", "size": 30}),
+    )
+
+
+# action name → (from state, to state, label). "Unpublish" and "send back" both end in draft
+# but start from different states, so a list selection only moves the records it names.
+WORKFLOW_MOVES = {
+    "submit_for_review": (PublicationState.DRAFT, PublicationState.REVIEW, "Submit for review"),
+    "publish": (PublicationState.REVIEW, PublicationState.PUBLISHED, "Publish"),
+    "unpublish": (PublicationState.PUBLISHED, PublicationState.DRAFT, "Unpublish (back to draft)"),
+    "send_back_to_draft": (PublicationState.REVIEW, PublicationState.DRAFT, "Send back to draft"),
+}
+
+
+def _move_selected(modeladmin: WorkflowAdminMixin, request: HttpRequest, queryset: QuerySet, action: str) -> None:
+    from_state, to_state, label = WORKFLOW_MOVES[action]
+    reason = request.POST.get("reason", "").strip()
+    moved, refused = [], []
+    # One change_state call per record, so each one gets its own history entry with the user.
+    for obj in queryset.order_by("pk"):
+        if obj.state != from_state:
+            refused.append(
+                f"“{obj}” is {obj.get_state_display().lower()}, not {PublicationState(from_state).label.lower()}"
+            )
+            continue
+        try:
+            change_state(obj=obj, state=to_state, user=request.user, reason=reason)
+        except PermissionDenied:
+            refused.append(f"“{obj}”: you do not have permission to publish or unpublish")
+        except ValidationError as exc:
+            refused.append(f"“{obj}”: {' '.join(exc.messages)}")
+        else:
+            moved.append(obj)
+    name = modeladmin.model._meta
+    if moved:
+        noun = name.verbose_name if len(moved) == 1 else name.verbose_name_plural
+        modeladmin.message_user(request, f"{label}: {len(moved)} {noun} done.", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request, f"{label}: {len(refused)} left unchanged. " + "; ".join(refused) + ".", messages.WARNING
+        )
+
+
+def _workflow_action(action: str, permission: str):
+    def run(modeladmin, request, queryset):
+        _move_selected(modeladmin, request, queryset, action)
+
+    run.__name__ = action
+    return admin.action(description=WORKFLOW_MOVES[action][2], permissions=[permission])(run)
+
+
+class WorkflowAdminMixin:
+    """For the admins of Statement and Commitment (models with a `state` and a publish permission)."""
+
+    action_form = WorkflowActionForm
+    change_form_template = "admin/commitments/workflow_change_form.html"
+    actions = [
+        _workflow_action("submit_for_review", "change"),
+        _workflow_action("publish", "publish"),
+        _workflow_action("unpublish", "publish"),
+        _workflow_action("send_back_to_draft", "change"),
+    ]
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if "state" in readonly else [*readonly, "state"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/state/",
+                self.admin_site.admin_view(self.state_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_state",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["workflow_moves"] = [
+                (to_state, label)
+                for from_state, to_state, label in WORKFLOW_MOVES.values()
+                if from_state == obj.state and can_change_state(request.user, obj, to_state)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def state_view(self, request: HttpRequest, object_id: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        state = request.POST.get("state", "")
+        try:
+            change_state(obj=obj, state=state, user=request.user, reason=request.POST.get("reason", "").strip())
+        except PermissionDenied:
+            self.message_user(request, "You do not have permission to publish or unpublish.", messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, f"“{obj}” is now {obj.get_state_display().lower()}.", messages.SUCCESS)
+        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return HttpResponseRedirect(reverse(change_url, args=[obj.pk], current_app=self.admin_site.name))

@@ -1,0 +1,453 @@
+"""Lossless export and restore of the tracker's records as one versioned JSON document.
+
+The document holds every theme, actor, article (cleaned and raw text), statement, commitment,
+status update (with evidence), article link and quote, with ids, publication states and
+timestamps. Sections and records are in id order and keys are sorted, so two exports of the same
+data are byte-identical. A checksum over the records catches a damaged or hand-edited file.
+
+People are referenced by username, never with their password hashes. A username the target
+database does not know becomes an inactive account without a usable password, so authorship
+survives a restore and nobody gains a login by it (`create_editor` can activate it later).
+
+Not in the document: the change history, user accounts and login-lockout records. A full backup
+of those is a `pg_dump` (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
+
+from commitments.domain.services import sync_status
+from commitments.models import (
+    Actor,
+    Article,
+    ArticleLink,
+    Commitment,
+    Quote,
+    Statement,
+    StatusUpdate,
+    Theme,
+    content_hash,
+    latest_status,
+)
+
+FORMAT = "commitment-tracker-dataset"
+VERSION = 1
+
+# Restore order: each section refers only to earlier sections, to users, or to itself (parents).
+SECTIONS: dict[str, type[models.Model]] = {
+    "themes": Theme,
+    "actors": Actor,
+    "articles": Article,
+    "statements": Statement,
+    "commitments": Commitment,
+    "status_updates": StatusUpdate,
+    "article_links": ArticleLink,
+    "quotes": Quote,
+}
+SECTION_OF = {model: name for name, model in SECTIONS.items()}
+RESTORE_REASON = "Restored from a dataset export"
+
+
+class DatasetError(Exception):
+    """The file cannot be restored; the message says why. Nothing has been written."""
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    placeholder_users: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{name}: {self.created[name]} restored"
+            + (f", {self.skipped[name]} already present" if self.skipped[name] else "")
+            for name in SECTIONS
+        ]
+        if self.placeholder_users:
+            out.append(f"inactive accounts created for unknown usernames: {', '.join(sorted(self.placeholder_users))}")
+        return out
+
+
+# --- Fields
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    """The stored fields of a model, many-to-many included; values computed by the database are left out."""
+    concrete = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+    return concrete + list(model._meta.many_to_many)
+
+
+def _is_user_field(f: models.Field) -> bool:
+    return f.is_relation and f.related_model is get_user_model()
+
+
+def _encode(f: models.Field, value: Any, usernames: dict[int, str]) -> Any:
+    if value is None:
+        return None
+    if _is_user_field(f):
+        return usernames[value]
+    if isinstance(f, models.DateTimeField):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(f, models.DateField):
+        return value.isoformat()
+    if isinstance(f, models.DecimalField):
+        return format(value.quantize(Decimal(1).scaleb(-f.decimal_places)), "f")
+    return value
+
+
+def _decode(f: models.Field, value: Any) -> Any:
+    """A JSON value back to a Python value for `f`; ValueError/TypeError on a value of the wrong kind."""
+    if value is None:
+        if not f.null:
+            raise ValueError("may not be null")
+        return None
+    if f.many_to_many:
+        if not isinstance(value, list) or not all(type(v) is int for v in value):
+            raise ValueError("must be a list of ids")
+        return value
+    if _is_user_field(f):
+        if not isinstance(value, str) or not value:
+            raise ValueError("must be a username")
+        return value
+    if f.is_relation or f.primary_key:
+        if type(value) is not int:
+            raise ValueError("must be an id (a whole number)")
+        return value
+    if isinstance(f, models.DateTimeField):
+        parsed = datetime.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("must include a UTC offset")
+        return parsed
+    if isinstance(f, models.DateField):
+        return datetime.date.fromisoformat(value)
+    if isinstance(f, models.DecimalField):
+        try:
+            return Decimal(value)
+        except (InvalidOperation, TypeError):
+            raise ValueError("must be a decimal number written as a string") from None
+    if isinstance(f, (models.CharField, models.TextField)) and not isinstance(value, str):
+        raise ValueError("must be text")
+    return value
+
+
+# --- Export
+
+
+def _checksum(records: dict) -> str:
+    canonical = json.dumps(records, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def export_dataset() -> bytes:
+    """Every record as one JSON document; the same data always gives the same bytes."""
+    User = get_user_model()
+    usernames = dict(User._default_manager.values_list("pk", User.USERNAME_FIELD))
+    records: dict[str, list[dict]] = {}
+    fresh_transaction = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh_transaction and connection.vendor == "postgresql":
+            # Every section read from the same snapshot, even while editors keep working.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for name, model in SECTIONS.items():
+            fields = _fields(model)
+            plain = [f for f in fields if not f.many_to_many]
+            related: dict[str, dict[int, list[int]]] = {}
+            for m2m in (f for f in fields if f.many_to_many):
+                through = m2m.remote_field.through
+                source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+                grouped: dict[int, list[int]] = defaultdict(list)
+                for owner, other in through._default_manager.values_list(f"{source}_id", f"{target}_id"):
+                    grouped[owner].append(other)
+                related[m2m.name] = grouped
+            rows = []
+            for values in model._default_manager.order_by("pk").values_list(*(f.attname for f in plain)):
+                record = {f.name: _encode(f, value, usernames) for f, value in zip(plain, values, strict=True)}
+                for m2m_name, grouped in related.items():
+                    record[m2m_name] = sorted(grouped.get(record["id"], []))
+                rows.append(record)
+            records[name] = rows
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "counts": {name: len(rows) for name, rows in records.items()},
+        "checksum": _checksum(records),
+        "records": records,
+    }
+    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- Import
+
+
+def read_document(data: bytes) -> dict[str, list[dict]]:
+    """Check the document's envelope and return its records; DatasetError when it is not a sound v1 export."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"The file is not UTF-8 text (byte {exc.start}); it is corrupted or not an export."
+        ) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(
+            f"The file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): "
+            "it is truncated or corrupted."
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DatasetError(f'This is not a commitment tracker dataset (expected "format": "{FORMAT}").')
+    version = document.get("version")
+    if version != VERSION:
+        raise DatasetError(f"Dataset version {version!r} is not supported: this tracker reads version {VERSION}.")
+    records = document.get("records")
+    if not isinstance(records, dict) or set(records) != set(SECTIONS):
+        raise DatasetError(f"The dataset must have exactly these sections: {', '.join(SECTIONS)}.")
+    counts = document.get("counts") or {}
+    for name, rows in records.items():
+        if not isinstance(rows, list) or counts.get(name) != len(rows):
+            raise DatasetError(
+                f"Section {name!r} holds {len(rows) if isinstance(rows, list) else 'no list of'} records "
+                f"but the file says {counts.get(name)!r}: the file is damaged."
+            )
+    if document.get("checksum") != _checksum(records):
+        raise DatasetError("The checksum does not match the records: the file was damaged or edited after export.")
+    return records
+
+
+def _decode_section(name: str, rows: list) -> list[dict]:
+    model = SECTIONS[name]
+    by_name = {f.name: f for f in _fields(model)}
+    decoded, seen = [], set()
+    for index, row in enumerate(rows):
+        where = f"{name}[{index}]"
+        if not isinstance(row, dict):
+            raise DatasetError(f"{where} is not an object.")
+        unknown = set(row) - set(by_name)
+        if unknown:
+            raise DatasetError(f"{where} has fields this tracker does not know: {', '.join(sorted(unknown))}.")
+        if "id" not in row:
+            raise DatasetError(f"{where} has no id.")
+        values = {}
+        for key, value in row.items():
+            try:
+                values[key] = _decode(by_name[key], value)
+            except (ValueError, TypeError) as exc:
+                raise DatasetError(f"{where} (id {row['id']!r}), field {key!r}: {exc}.") from None
+        if values["id"] in seen:
+            raise DatasetError(f"{where}: id {values['id']} appears twice.")
+        seen.add(values["id"])
+        decoded.append(values)
+    return decoded
+
+
+def _natural_key(name: str, obj: models.Model) -> tuple:
+    """What identifies a record across databases, for --merge."""
+    if name in ("themes", "actors", "statements", "commitments"):
+        return (obj.slug,)
+    if name == "articles":
+        if obj.url:
+            return ("url", obj.url)
+        if obj.content_hash:
+            return ("text", obj.content_hash)
+        return ("title", obj.title, obj.published_on)
+    if name == "status_updates":
+        return (obj.commitment_id, obj.as_of, obj.status)
+    if name == "article_links":
+        return (obj.commitment_id, obj.article_id)
+    return (obj.speaker_id, obj.text)  # quotes
+
+
+def database_is_empty() -> bool:
+    return not any(model._default_manager.exists() for model in SECTIONS.values())
+
+
+def import_dataset(data: bytes, *, merge: bool = False) -> ImportReport:
+    """Restore an export in one transaction; DatasetError (and no change at all) on any problem.
+
+    Into an empty database, ids and timestamps are kept as exported. With `merge`, records whose
+    natural key (slug; article URL or text; update's commitment, date and status; link's pair;
+    quote's speaker and words) already exists are skipped, the others are added with new ids.
+    """
+    records = read_document(data)
+    sections = {name: _decode_section(name, records[name]) for name in SECTIONS}
+    try:
+        with transaction.atomic():
+            if not merge and not database_is_empty():
+                raise DatasetError("The database already holds records: restore into an empty one, or use --merge.")
+            report = ImportReport()
+            users = _resolve_users(sections, report)
+            id_maps: dict[type[models.Model], dict[int, int]] = {}
+            created: dict[type[models.Model], set[int]] = {}
+            for name, model in SECTIONS.items():
+                id_maps[model], created[model] = _restore_section(
+                    name, model, sections[name], users, id_maps, merge, report
+                )
+            _check_invariants(created)
+            if not merge:
+                _reset_sequences()
+    except DatasetError:
+        raise
+    except (DatabaseError, ValidationError) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc).strip()
+        raise DatasetError(f"The database refused the records: {message}") from None
+    return report
+
+
+def _resolve_users(sections: dict[str, list[dict]], report: ImportReport) -> dict[str, int]:
+    User = get_user_model()
+    wanted = set()
+    for name, model in SECTIONS.items():
+        user_fields = [f.name for f in _fields(model) if _is_user_field(f)]
+        wanted |= {row[f] for row in sections[name] for f in user_fields if row.get(f)}
+    known = dict(
+        User._default_manager.filter(**{f"{User.USERNAME_FIELD}__in": wanted}).values_list(User.USERNAME_FIELD, "pk")
+    )
+    for username in sorted(wanted - set(known)):
+        user = User(**{User.USERNAME_FIELD: username}, is_active=False)
+        user.set_unusable_password()
+        user.save()
+        known[username] = user.pk
+        report.placeholder_users.append(username)
+    return known
+
+
+def _restore_section(name, model, rows, users, id_maps, merge, report) -> tuple[dict[int, int], set[int]]:
+    """Insert one section's new records; return old id → new id for all of them, and the new ids."""
+    fields = _fields(model)
+    plain = [f for f in fields if not f.many_to_many and not f.primary_key]
+    self_refs = [f for f in plain if f.is_relation and f.related_model is model]
+    auto_times = [f for f in plain if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    existing = {}
+    if merge:
+        existing = {_natural_key(name, obj): obj.pk for obj in model._default_manager.all()}
+
+    id_map: dict[int, int] = {}
+    new_objs, new_rows = [], []
+    for row in rows:
+        values = {}
+        for f in plain:
+            if f.name not in row:
+                continue  # a field added after the export: the model's default applies
+            value = row[f.name]
+            if value is not None and f in self_refs:
+                value = None  # set below, once every record of the section has its id
+            elif value is not None and _is_user_field(f):
+                value = users[value]
+            elif value is not None and f.is_relation:
+                target = id_maps[f.related_model]
+                if value not in target:
+                    raise DatasetError(f"{name} id {row['id']}: {f.name} refers to a missing record (id {value}).")
+                value = target[value]
+            values[f.attname] = value
+        obj = model(**values)
+        if not merge:
+            obj.pk = row["id"]
+        try:
+            # Foreign keys are checked by the database; checking them here costs a query each.
+            obj.clean_fields(exclude=[f.name for f in fields if f.is_relation])
+        except ValidationError as exc:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise DatasetError(f"{name} id {row['id']}: {details}") from None
+        key = _natural_key(name, obj) if merge else None
+        if key in existing:
+            id_map[row["id"]] = existing[key]
+            report.skipped[name] += 1
+            continue
+        if merge:
+            existing[key] = None  # a second record with the same key in the file is a duplicate too
+        new_objs.append(obj)
+        new_rows.append(row)
+
+    model._default_manager.bulk_create(new_objs)
+    for obj, row in zip(new_objs, new_rows, strict=True):
+        if obj.pk is None:
+            raise DatasetError("This database cannot report the ids of inserted rows; use PostgreSQL or SQLite 3.35+.")
+        id_map[row["id"]] = obj.pk
+    report.created[name] += len(new_objs)
+
+    # bulk_create stamps auto_now fields with the current time: put the exported times back.
+    if auto_times and new_objs:
+        for obj, row in zip(new_objs, new_rows, strict=True):
+            for f in auto_times:
+                if f.name in row:
+                    setattr(obj, f.attname, row[f.name])
+        model._default_manager.bulk_update(new_objs, [f.name for f in auto_times], batch_size=500)
+    for f in self_refs:
+        changed = []
+        for obj, row in zip(new_objs, new_rows, strict=True):
+            if row.get(f.name) is not None:
+                if row[f.name] not in id_map:
+                    raise DatasetError(
+                        f"{name} id {row['id']}: {f.name} refers to a missing record (id {row[f.name]})."
+                    )
+                setattr(obj, f.attname, id_map[row[f.name]])
+                changed.append(obj)
+        model._default_manager.bulk_update(changed, [f.name], batch_size=500)
+
+    for m2m in (f for f in fields if f.many_to_many):
+        through = m2m.remote_field.through
+        source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        target_map = id_maps[m2m.related_model]
+        links = []
+        for obj, row in zip(new_objs, new_rows, strict=True):
+            for other in row.get(m2m.name, []):
+                if other not in target_map:
+                    raise DatasetError(f"{name} id {row['id']}: {m2m.name} refers to a missing record (id {other}).")
+                links.append(through(**{f"{source}_id": obj.pk, f"{target}_id": target_map[other]}))
+        through._default_manager.bulk_create(links)
+
+    # Each restored record starts its history here, with the restored values.
+    model.history.bulk_history_create(new_objs, default_change_reason=RESTORE_REASON, default_date=timezone.now())
+    return id_map, {obj.pk for obj in new_objs}
+
+
+def _check_invariants(created: dict[type[models.Model], set[int]]) -> None:
+    """Refuse the restore when a restored record breaks a rule the services keep."""
+    # Updates merged into commitments that were already here move their status: the service
+    # decides it. A restored commitment must already agree with its restored updates.
+    new_updates = StatusUpdate.objects.filter(pk__in=created[StatusUpdate])
+    existing_with_new_updates = set(new_updates.values_list("commitment_id", flat=True)) - created[Commitment]
+    for pk in sorted(existing_with_new_updates):
+        sync_status(Commitment(pk=pk))
+    commitment_ids = created[Commitment]
+    wrong = (
+        Commitment.objects.filter(pk__in=commitment_ids)
+        .annotate(expected=latest_status())
+        .exclude(status=models.F("expected"))
+        .values_list("slug", "status", "expected")[:5]
+    )
+    if wrong:
+        listed = "; ".join(
+            f"{slug} says {status} but its latest update says {expected}" for slug, status, expected in wrong
+        )
+        raise DatasetError(f"Commitment status must equal the latest status update: {listed}.")
+    for article in Article.objects.filter(pk__in=created[Article]).only("pk", "body", "content_hash"):
+        expected = content_hash(article.body) if article.body.strip() else ""
+        if article.content_hash != expected:
+            raise DatasetError(f"Article id {article.pk}: its content hash does not match its text.")
+
+
+def _reset_sequences() -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; move them past the restored ids."""
+    restored = list(SECTIONS.values())
+    restored += [f.remote_field.through for model in SECTIONS.values() for f in model._meta.many_to_many]
+    statements = connection.ops.sequence_reset_sql(no_style(), restored)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

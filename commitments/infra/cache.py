@@ -1,0 +1,320 @@
+"""Whole-response cache for anonymous readers: public pages, the API, feeds and exports.
+
+Public data changes rarely (an analyst records an update, a publisher publishes) and is read
+often, so a finished anonymous response is kept and replayed until the data changes. Instead of
+finding every page a change touches, any change to a tracker record bumps one global data
+version; entries carry the version they were made under and older ones are never served. Most
+edits are drafts that a bump does not need, but a publish, an unpublish or a status update
+reaches the dashboard, lists, feeds, exports and the API at once, so the coarse rule is also the
+safe one.
+
+The cache is Django's default cache: Redis when REDIS_URL is set (shared by every app server,
+so a change made anywhere is seen everywhere), otherwise local memory. Local memory is per
+process: with several processes and no Redis, another process's change only shows when its
+entries expire (PAGE_CACHE_SECONDS).
+
+Pagination counts are cached the same way (cached_count, COUNT_CACHE_SECONDS): an exact COUNT
+over a million status updates takes far longer than the page it belongs to, and every page of a
+list, every page size and the CSV download share it until the data changes.
+
+Never cached: anything for a logged-in user or a request carrying an Authorization header (API
+tokens are invisible to Django's session auth), responses setting a cookie, other than 200,
+marked private/no-store, for /admin/, or larger than PAGE_CACHE_MAX_BYTES. Writes through
+QuerySet.update() or bulk_create() send no signals; call bump_data_version() after them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
+from django.utils.http import parse_http_date_safe
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "tracker:data-version"
+ENTRY_PREFIX = "tracker:response:"
+COUNT_PREFIX = "tracker:count:"
+TRACKER_APP = "commitments"
+
+
+def _settings() -> tuple[str, int, int, tuple[str, ...]]:
+    return (
+        getattr(settings, "PAGE_CACHE_ALIAS", "default"),
+        getattr(settings, "PAGE_CACHE_SECONDS", 300),
+        getattr(settings, "PAGE_CACHE_MAX_BYTES", 5_000_000),
+        tuple(getattr(settings, "PAGE_CACHE_EXCLUDE", ("/admin/",))),
+    )
+
+
+def _fresh_version() -> int:
+    # Starting from the clock, not 1, so a version key lost to eviction or a restart comes back
+    # larger than any version still stamped on a stored entry.
+    return time.time_ns() // 1000
+
+
+def current_data_version() -> int:
+    cache = caches[_settings()[0]]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version() -> None:
+    """Make every stored response stale. Called after any change to a tracker record."""
+    cache = caches[_settings()[0]]
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet (or evicted): any fresh one is newer than the entries
+            cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+    except Exception:
+        # A cache outage must not fail an editor's save; entries still expire on their own.
+        logger.exception("Could not bump the data version; cached pages stay stale until they expire.")
+
+
+def _bump_on_change(sender) -> None:
+    # simple-history's records change only with the record they copy, which bumps already.
+    if sender._meta.app_label != TRACKER_APP or sender._meta.model_name.startswith("historical"):
+        return
+    # Now, so this process shows the change at once, and again after commit: between the two a
+    # concurrent request may have cached the old rows under the first bumped version.
+    bump_data_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump_data_version)
+
+
+@receiver(post_save, dispatch_uid="tracker_cache_post_save")
+def _saved(sender, **kwargs) -> None:
+    _bump_on_change(sender)
+
+
+@receiver(post_delete, dispatch_uid="tracker_cache_post_delete")
+def _deleted(sender, **kwargs) -> None:
+    _bump_on_change(sender)
+
+
+@receiver(m2m_changed, dispatch_uid="tracker_cache_m2m_changed")
+def _m2m_changed(sender, action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _bump_on_change(sender)
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    # Without a session cookie nobody is logged in; checking first spares anonymous readers a
+    # session lookup.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and not user.is_authenticated
+
+
+def response_key(request: HttpRequest) -> str:
+    # Host and scheme are part of the key because pages and the API print absolute URLs; Accept
+    # because the API negotiates its format from it.
+    raw = f"{request.build_absolute_uri()}\n{request.headers.get('Accept', '')}"
+    return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _storable(response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+class AnonymousCacheMiddleware:
+    """Serve anonymous GET/HEAD requests from the cache; store their 200 responses.
+
+    Placed right after AuthenticationMiddleware: it needs request.user, and the middleware
+    outside it (sessions, CSRF, security headers, CORS, ETags) still runs on a cached reply.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        alias, timeout, max_bytes, excluded = _settings()
+        if (
+            timeout <= 0
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith(excluded)
+            or not _is_anonymous(request)
+        ):
+            return self.get_response(request)
+
+        cache = caches[alias]
+        key = response_key(request)
+        try:
+            found = cache.get_many([VERSION_KEY, key])  # one round trip for both
+            version = found.get(VERSION_KEY) or current_data_version()
+        except Exception:
+            logger.exception("Cache unavailable; serving %s uncached.", request.path)
+            return self.get_response(request)
+
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return self._replay(request, entry)
+
+        response = self.get_response(request)
+        response["X-Cache"] = "miss"
+        if request.method == "GET" and _storable(response):
+            if response.streaming:
+                if not response.is_async:
+                    response.streaming_content = self._tee(
+                        response.streaming_content, cache, key, version, response, timeout, max_bytes
+                    )
+            elif len(response.content) <= max_bytes:
+                self._store(cache, key, version, response, response.content, timeout)
+        return response
+
+    @staticmethod
+    def _store(cache, key: str, version: int, response: HttpResponseBase, content: bytes, timeout: int) -> None:
+        headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+        try:
+            cache.set(key, (version, response.status_code, headers, content), timeout)
+        except Exception:
+            logger.exception("Could not store %s in the cache.", key)
+
+    def _tee(
+        self,
+        chunks: Iterator[bytes],
+        cache,
+        key: str,
+        version: int,
+        response: HttpResponseBase,
+        timeout: int,
+        max_bytes: int,
+    ) -> Iterator[bytes]:
+        """Pass a streamed body (exports) through, keeping a copy to store if it stays small."""
+        kept: list[bytes] | None = []
+        size = 0
+        for chunk in chunks:
+            if kept is not None:
+                size += len(chunk)
+                if size <= max_bytes:
+                    kept.append(chunk)
+                else:
+                    kept = None
+            yield chunk
+        if kept is not None:
+            self._store(cache, key, version, response, b"".join(kept), timeout)
+
+    @staticmethod
+    def _replay(request: HttpRequest, entry: tuple) -> HttpResponseBase:
+        _version, status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Cache"] = "hit"
+        etag, last_modified = response.get("ETag"), response.get("Last-Modified")
+        if etag or last_modified:
+            return get_conditional_response(
+                request,
+                etag=etag,
+                last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+                response=response,
+            )
+        return response
+
+
+# --- Pagination counts -------------------------------------------------------------------------
+
+
+def cached_by_version(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the current data version for COUNT_CACHE_SECONDS.
+
+    Exact, like what it stands for: any change to a tracker record bumps the version, so a value
+    is never served across a change. Used for pagination counts and the dashboard's aggregates,
+    the costly parts of a page whose other queries are cheap.
+    """
+    timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
+    if timeout <= 0:
+        return compute()
+    cache = caches[_settings()[0]]
+    key = COUNT_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or current_data_version()
+    except Exception:
+        logger.exception("Cache unavailable; computing without it.")
+        return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    # The version was read before computing: if the data changes meanwhile, this value is stored
+    # under the older version and never served.
+    value = compute()
+    try:
+        cache.set(key, (version, value), timeout)
+    except Exception:
+        logger.exception("Could not store a computed value in the cache.")
+    return value
+
+
+def cached_count(queryset: QuerySet) -> int:
+    """The number of rows of `queryset`, through cached_by_version.
+
+    Keyed by the query's SQL and parameters, so every filter combination has its own and every
+    page and page size of one list shares it. The SQL is compiled once, for the key, and counted
+    as it is (`SELECT COUNT(*) FROM (…)`): for a search, building and compiling the query again
+    through `queryset.count()` cost as much as a cheap query's round trip.
+    """
+    if queryset.query.is_empty():
+        return 0
+    # The rows' ids only, and unordered unless a slice depends on the order.
+    counted = (queryset if queryset.query.is_sliced else queryset.order_by()).values("pk")
+    try:
+        sql, params = counted.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing, such as an empty `__in`
+        return 0
+
+    def count() -> int:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            return cursor.fetchone()[0]
+
+    return cached_by_version(f"{queryset.db}\n{sql}\n{params!r}", count)
+
+
+class CachedCountPaginator(Paginator):
+    """Django's paginator, counting a queryset through cached_count.
+
+    `narrow_page(queryset, page)` may replace a page's queryset with a cheaper one that reads the
+    same rows (commitments.domain.search.RankedPaginator takes a ranked search's page by ids).
+    """
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return cached_count(self.object_list)
+        return super().count
+
+    @staticmethod
+    def narrow_page(queryset: QuerySet, page: QuerySet) -> QuerySet:
+        return page
+
+    def page(self, number):
+        page = super().page(number)
+        if isinstance(self.object_list, QuerySet):
+            page.object_list = self.narrow_page(self.object_list, page.object_list)
+        return page

@@ -1,0 +1,45 @@
+"""The one rule for a CSV cell, used by the downloads (/export/) and the API's CSV format.
+
+Text in the tracker comes from outside articles, and a spreadsheet runs a cell that starts with
+`=`, `+`, `-`, `@`, a tab or a carriage return as a formula: such text is written with a leading
+apostrophe, which spreadsheets show as text. Numbers (also written as text, such as an amount
+of "-5.00") are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class CellFormat:
+    """How booleans and lists are spelled in one kind of CSV file."""
+
+    true: str = "true"
+    false: str = "false"
+    separator: str = "|"
+
+
+def defuse(text: str) -> str:
+    """`text`, made safe to open in a spreadsheet."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: Any, cell_format: CellFormat = CellFormat(), item: Callable[[Any], Any] = lambda v: v) -> str:
+    """One cell: empty for None, the format's words for booleans, lists joined by its separator
+    (each element first passed through `item`), everything else as text with formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return cell_format.true if value else cell_format.false
+    if isinstance(value, list | tuple):
+        return cell_format.separator.join(csv_cell(item(element), cell_format, item) for element in value)
+    return defuse(str(value))

@@ -1,0 +1,286 @@
+"""Lossless export and restore (export_dataset / import_dataset), on whichever database runs the tests."""
+
+import datetime
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from commitments.data.dataset import DatasetError, _checksum, export_dataset, import_dataset
+from commitments.domain.roles import EDITORS
+from commitments.domain.services import change_state, delete_status_update, record_status_update
+from commitments.models import (
+    Actor,
+    Article,
+    ArticleLink,
+    Commitment,
+    PublicationState,
+    Quote,
+    Statement,
+    Status,
+    StatusUpdate,
+    Theme,
+)
+
+from .factories import (
+    ActorFactory,
+    ArticleFactory,
+    ArticleLinkFactory,
+    CommitmentFactory,
+    QuoteFactory,
+    StaffFactory,
+    StatementFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+MODELS = [Quote, ArticleLink, StatusUpdate, Commitment, Statement, Article, Actor, Theme]
+
+
+@pytest.fixture
+def rich_data(seeded):
+    """The seed plus a record of every kind of value: parents, drafts, money, authors, raw text."""
+    editor = StaffFactory(username="ed", groups=[EDITORS])
+    publisher = StaffFactory(username="pub")
+    parent = ThemeFactory(name="Security", slug="security")
+    ThemeFactory(name="Border security", slug="border-security", parent=parent)
+    home_office = Actor.objects.get(slug="uk-home-office")
+    ActorFactory(name="Border Force", slug="border-force", kind=Actor.Kind.GOVERNMENT_BODY, parent=home_office)
+    article = ArticleFactory(raw_text="HEADER\nArticle body\nFOOTER", body="Article body", summary="Ünïcode “quotes”")
+    statement = StatementFactory(state=PublicationState.DRAFT)
+    commitment = CommitmentFactory(
+        statement=statement,
+        state=PublicationState.DRAFT,
+        amount=Decimal("24000000000.50"),
+        currency="GBP",
+        target_date=datetime.date(2025, 4, 1),
+        themes=[parent],
+        actors=[home_office],
+    )
+    change_state(obj=commitment, state=PublicationState.REVIEW, user=editor)
+    record_status_update(
+        commitment=commitment,
+        status=Status.IN_PROGRESS,
+        as_of=datetime.date(2023, 1, 2),
+        rationale="Work began.",
+        articles=[article],
+        author=editor,
+    )
+    ArticleLinkFactory(commitment=commitment, article=article, added_by=publisher, excerpt="Article body")
+    quote = QuoteFactory(speaker=ActorFactory(kind=Actor.Kind.PERSON), article=article, statement=statement)
+    quote.commitments.set([commitment])
+    return commitment
+
+
+def wipe():
+    """Empty the tracker's tables and the user table, as in a freshly migrated database."""
+    for model in MODELS:
+        model.objects.all().delete()
+    User.objects.all().delete()
+
+
+def test_two_exports_of_the_same_data_are_byte_identical(rich_data):
+    assert export_dataset() == export_dataset()
+
+
+def test_the_export_is_versioned_json_with_every_section(rich_data):
+    document = json.loads(export_dataset())
+    assert (document["format"], document["version"]) == ("commitment-tracker-dataset", 1)
+    assert document["counts"] == {
+        "themes": 12,
+        "actors": 12,
+        "articles": 3,
+        "statements": 2,
+        "commitments": 14,
+        "status_updates": 2,
+        "article_links": 2,
+        "quotes": 3,
+    }
+    article = next(a for a in document["records"]["articles"] if a["raw_text"])
+    assert "raw_text" in article and "body" in article and "content_hash" in article
+    commitment = next(c for c in document["records"]["commitments"] if c["id"] == rich_data.pk)
+    assert commitment["state_changed_by"] == "ed" and commitment["amount"] == "24000000000.50"
+    assert "password" not in export_dataset().decode()
+
+
+def test_export_then_restore_into_an_empty_database_then_export_gives_the_same_bytes(rich_data):
+    first = export_dataset()
+    times = {c.pk: (c.created_at, c.updated_at) for c in Commitment.objects.all()}
+    wipe()
+
+    report = import_dataset(first)
+
+    assert export_dataset() == first
+    assert {c.pk: (c.created_at, c.updated_at) for c in Commitment.objects.all()} == times
+    assert report.created["commitments"] == 14 and sum(report.skipped.values()) == 0
+    # Authors come back as inactive accounts that cannot log in.
+    assert sorted(report.placeholder_users) == ["ed", "pub"]
+    ed = User.objects.get(username="ed")
+    assert not ed.is_active and not ed.has_usable_password()
+    # Sequences moved past the restored ids: new records still get fresh ids.
+    assert ThemeFactory().pk > max(t.pk for t in Theme.objects.exclude(slug__startswith="theme-"))
+    # Each restored record starts its history with the restore.
+    assert Commitment.history.filter(history_change_reason="Restored from a dataset export").count() == 14
+
+
+def test_a_restore_into_a_freshly_migrated_database_gives_the_same_bytes(tmp_path, rich_data):
+    # Through the commands, as an operator would, into an SQLite file migrated from nothing. When
+    # the tests run on PostgreSQL this also moves the data from one database engine to the other.
+    dump = tmp_path / "dataset.json"
+    call_command("export_dataset", str(dump), stderr=io.StringIO())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    manage = [sys.executable, "manage.py"]
+    for args in (["migrate", "-v0"], ["import_dataset", str(dump)]):
+        result = subprocess.run(manage + args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    again = subprocess.run(manage + ["export_dataset", "-"], cwd=settings.BASE_DIR, env=env, capture_output=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == dump.read_bytes()
+
+
+# --- Refusals leave the database untouched
+
+
+def snapshot():
+    return export_dataset(), User.objects.count()
+
+
+@pytest.fixture
+def exported(rich_data):
+    data = export_dataset()
+    wipe()
+    return data
+
+
+def rewrite(data, change):
+    """Apply `change` to the document and fix its checksum, as a careful forger would."""
+    document = json.loads(data)
+    change(document["records"])
+    document["checksum"] = _checksum(document["records"])
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d[: len(d) // 2], "not valid JSON .* truncated or corrupted"),
+        (lambda d: b"\xff\xfe" + d, "not UTF-8"),
+        (
+            lambda d: d.replace(b'"version": 1', b'"version": 2'),
+            "version 2 is not supported: this tracker reads version 1",
+        ),
+        (lambda d: d.replace(b"commitment-tracker-dataset", b"something-else"), "not a commitment tracker dataset"),
+        (lambda d: d.replace(b'"met"', b'"broken"'), "checksum does not match"),
+        (lambda d: d.replace(b'"commitments": 14', b'"commitments": 13'), "file says 13: the file is damaged"),
+    ],
+    ids=["truncated", "binary", "wrong-version", "wrong-format", "edited", "miscounted"],
+)
+def test_a_damaged_file_is_refused_and_nothing_is_written(exported, damage, message):
+    before = snapshot()
+    with pytest.raises(DatasetError, match=message):
+        import_dataset(damage(exported))
+    assert snapshot() == before
+
+
+def test_a_status_that_disagrees_with_the_latest_update_is_refused_after_everything_was_inserted(exported):
+    def break_status(records):
+        met = next(c for c in records["commitments"] if c["status"] == "met")
+        met["status"] = "broken"
+
+    before = snapshot()
+    with pytest.raises(DatasetError, match="says broken but its latest update says met"):
+        import_dataset(rewrite(exported, break_status))
+    assert snapshot() == before
+    assert not User.objects.filter(username="ed").exists()  # placeholder accounts rolled back too
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r["commitments"][0].update(state="live"), "state: Value 'live' is not a valid choice"),
+        (lambda r: r["commitments"][0].update(surprise=1), "fields this tracker does not know: surprise"),
+        (lambda r: r["commitments"][0].update(statement=999999), "statement refers to a missing record"),
+        (lambda r: r["themes"].append(dict(r["themes"][0])), "appears twice"),
+        (lambda r: r["articles"][0].update(body="Changed text"), "content hash does not match"),
+        (lambda r: r["status_updates"][0].update(as_of="2022-13-45"), "field 'as_of'"),
+    ],
+    ids=["bad-choice", "unknown-field", "dangling-reference", "duplicate-id", "hash-mismatch", "bad-date"],
+)
+def test_records_that_break_the_model_rules_are_refused(exported, change, message):
+    def apply(records):
+        change(records)
+
+    document = json.loads(exported)
+    apply(document["records"])
+    document["counts"] = {k: len(v) for k, v in document["records"].items()}
+    document["checksum"] = _checksum(document["records"])
+    with pytest.raises(DatasetError, match=message):
+        import_dataset(json.dumps(document).encode())
+    assert Theme.objects.count() == 0 and Commitment.objects.count() == 0
+
+
+def test_a_database_that_holds_records_is_refused_without_merge(rich_data):
+    data = export_dataset()
+    before = snapshot()
+    with pytest.raises(DatasetError, match="already holds records: restore into an empty one, or use --merge"):
+        import_dataset(data)
+    assert snapshot() == before
+
+
+# --- Merge
+
+
+def test_merge_adds_only_what_is_missing_and_the_status_service_decides(seeded):
+    data = export_dataset()
+    met = Commitment.objects.get(status=Status.MET)
+    delete_status_update(update=met.updates.get())
+    Theme.objects.get(slug="space").delete()
+    assert Commitment.objects.get(pk=met.pk).status == Status.NOT_RATED
+
+    report = import_dataset(data, merge=True)
+
+    assert report.created["status_updates"] == 1 and report.skipped["status_updates"] == 0
+    assert report.created["themes"] == 1 and report.skipped["themes"] == 9
+    assert report.skipped["commitments"] == 13 and report.created["commitments"] == 0
+    assert Commitment.objects.get(pk=met.pk).status == Status.MET
+    assert Theme.objects.filter(slug="space").exists()
+    # Merging the same file again adds nothing.
+    again = import_dataset(data, merge=True)
+    assert sum(again.created.values()) == 0
+
+
+# --- Commands
+
+
+def test_the_commands_write_and_read_files_and_report_counts(tmp_path, rich_data):
+    path = tmp_path / "backup.json"
+    call_command("export_dataset", str(path), stderr=io.StringIO())
+    assert path.read_bytes() == export_dataset()
+    assert not list(tmp_path.glob("*.part"))
+    wipe()
+    out = io.StringIO()
+    call_command("import_dataset", str(path), stdout=out)
+    assert "commitments: 14 restored" in out.getvalue() and "Dataset restored." in out.getvalue()
+
+
+def test_the_import_command_says_nothing_changed_on_a_bad_file(tmp_path, db):
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "commitment-tracker-dataset", "version": 1, "rec')
+    with pytest.raises(CommandError, match="truncated or corrupted.*Nothing was changed"):
+        call_command("import_dataset", str(path))
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_dataset", str(tmp_path / "missing.json"))
+
+
+def test_export_to_a_missing_folder_is_a_clear_error(tmp_path, db):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("export_dataset", str(tmp_path / "nowhere" / "x.json"))

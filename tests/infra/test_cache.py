@@ -1,0 +1,416 @@
+import itertools
+import os
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import include, path
+
+from commitments.domain.services import record_status_update
+from commitments.infra.cache import VERSION_KEY, bump_data_version, current_data_version
+from commitments.models import Commitment, Status
+
+from .factories import CommitmentFactory, ThemeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Tiny views for the cases the tracker's own pages do not show (cookies, streams, ETags...),
+# next to the tracker's URLs so a real page can be tested in the same run.
+_calls = itertools.count()
+
+
+def counter(request):
+    return HttpResponse(f"call {next(_calls)}")
+
+
+def sets_cookie(request):
+    response = HttpResponse(f"call {next(_calls)}")
+    response.set_cookie("seen", "1")
+    return response
+
+
+def private(request):
+    response = HttpResponse(f"call {next(_calls)}")
+    response["Cache-Control"] = "private"
+    return response
+
+
+def stream(request):
+    size = int(request.GET.get("size", "10"))
+    return StreamingHttpResponse(iter([f"call {next(_calls)} ".encode(), b"x" * size]))
+
+
+def tagged(request):
+    response = HttpResponse(f"call {next(_calls)}")
+    response["ETag"] = '"v1"'
+    return response
+
+
+def missing(request):
+    return HttpResponse(f"call {next(_calls)}", status=404)
+
+
+urlpatterns = [
+    path("counter/", counter),
+    path("cookie/", sets_cookie),
+    path("private/", private),
+    path("stream/", stream),
+    path("tagged/", tagged),
+    path("missing/", missing),
+    path("admin/counter/", counter),
+    path("", include("tracker.urls")),
+]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_MAX_BYTES = 100_000  # real pages fit; the large-stream test goes past it
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.ROOT_URLCONF = __name__
+
+
+def get_twice(client, url, **extra):
+    return client.get(url, **extra), client.get(url, **extra)
+
+
+def test_the_second_anonymous_get_is_a_hit(client, page_cache):
+    first, second = get_twice(client, "/counter/")
+
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_hit_runs_no_sql(client, page_cache, django_assert_num_queries):
+    commitment = CommitmentFactory()
+    client.get(commitment.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        response = client.get(commitment.get_absolute_url())
+
+    assert response["X-Cache"] == "hit"
+
+
+def test_a_head_request_is_answered_from_the_stored_get(client, page_cache):
+    first = client.get("/counter/")
+    head = client.head("/counter/")
+
+    assert head["X-Cache"] == "hit"
+    assert head.status_code == 200 and first.status_code == 200
+
+
+def test_a_real_page_is_cached_and_shows_a_change_to_a_published_record_at_once(client, page_cache):
+    commitment = CommitmentFactory(title="Increase NATO common funding")
+    url = commitment.get_absolute_url()
+    first, second = get_twice(client, url)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+
+    commitment.title = "Increase NATO common funding by 2030"
+    commitment.save()
+    after = client.get(url)
+
+    assert after["X-Cache"] == "miss"
+    assert b"by 2030" in after.content
+
+
+def test_a_new_status_update_makes_pages_stale(client, page_cache):
+    commitment = CommitmentFactory()
+    get_twice(client, "/counter/")
+
+    record_status_update(
+        commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="Done."
+    )
+
+    assert client.get("/counter/")["X-Cache"] == "miss"
+
+
+def test_a_change_of_themes_makes_pages_stale(client, page_cache):
+    commitment = CommitmentFactory()
+    theme = ThemeFactory()
+    get_twice(client, "/counter/")
+
+    commitment.themes.add(theme)
+
+    assert client.get("/counter/")["X-Cache"] == "miss"
+
+
+def test_a_deletion_makes_pages_stale(client, page_cache):
+    commitment = CommitmentFactory()
+    get_twice(client, "/counter/")
+
+    commitment.delete()
+
+    assert client.get("/counter/")["X-Cache"] == "miss"
+
+
+def test_a_change_outside_the_tracker_keeps_pages_cached(client, page_cache):
+    get_twice(client, "/counter/")
+
+    Group.objects.create(name="Readers")  # not "Editors": the roles migration made that one
+
+    assert client.get("/counter/")["X-Cache"] == "hit"
+
+
+def test_a_change_inside_a_transaction_bumps_again_after_commit(page_cache, django_capture_on_commit_callbacks):
+    commitment = CommitmentFactory()
+    before = current_data_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        commitment.title = "Changed"
+        commitment.save()
+        during = current_data_version()
+
+    assert before < during < current_data_version()
+    assert len(callbacks) == 1
+
+
+def test_authenticated_requests_are_never_cached(client, page_cache):
+    client.force_login(UserFactory())
+
+    first, second = get_twice(client, "/counter/")
+
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert first.content != second.content
+
+
+def test_a_logged_in_reader_never_gets_the_anonymous_copy(client, page_cache):
+    anonymous = client.get("/counter/")
+    client.force_login(UserFactory())
+
+    logged_in = client.get("/counter/")
+
+    assert "X-Cache" not in logged_in
+    assert logged_in.content != anonymous.content
+
+
+def test_a_logged_in_page_is_not_stored_for_anonymous_readers(client, page_cache):
+    client.force_login(UserFactory())
+    logged_in = client.get("/counter/")
+    client.logout()
+
+    anonymous = client.get("/counter/")
+
+    assert anonymous["X-Cache"] == "miss"
+    assert anonymous.content != logged_in.content
+
+
+def test_requests_with_an_api_token_bypass_the_cache(client, page_cache):
+    client.get("/counter/")
+
+    first, second = get_twice(client, "/counter/", HTTP_AUTHORIZATION="Token abc")
+
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert first.content != second.content
+
+
+@pytest.mark.parametrize("url", ["/cookie/", "/private/", "/missing/"])
+def test_responses_setting_cookies_private_or_not_200_are_not_stored(client, page_cache, url):
+    first, second = get_twice(client, url)
+
+    assert second["X-Cache"] == "miss"
+    assert first.content != second.content
+
+
+def test_admin_pages_are_never_cached(client, page_cache):
+    first, second = get_twice(client, "/admin/counter/")
+
+    assert "X-Cache" not in second
+    assert first.content != second.content
+
+
+def test_a_small_stream_is_stored_once_it_has_been_read(client, page_cache):
+    first = client.get("/stream/?size=10")
+    body = b"".join(first.streaming_content)
+
+    second = client.get("/stream/?size=10")
+
+    assert second["X-Cache"] == "hit"
+    assert second.content == body
+
+
+def test_a_stream_larger_than_the_limit_is_not_stored(client, page_cache):
+    first = client.get("/stream/?size=200000")
+    b"".join(first.streaming_content)
+
+    second = client.get("/stream/?size=200000")
+
+    assert second["X-Cache"] == "miss"
+
+
+def test_the_query_string_the_host_and_the_accept_header_are_part_of_the_key(client, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example.org"]
+    client.get("/counter/?page=1")
+
+    assert client.get("/counter/?page=1")["X-Cache"] == "hit"
+    assert client.get("/counter/?page=2")["X-Cache"] == "miss"
+    assert client.get("/counter/?page=1", HTTP_HOST="other.example.org")["X-Cache"] == "miss"
+    assert client.get("/counter/?page=1", HTTP_ACCEPT="text/csv")["X-Cache"] == "miss"
+
+
+def test_a_cached_response_with_an_etag_answers_304_to_a_matching_request(client, page_cache):
+    client.get("/tagged/")
+
+    response = client.get("/tagged/", HTTP_IF_NONE_MATCH='"v1"')
+
+    assert response.status_code == 304
+    assert client.get("/tagged/", HTTP_IF_NONE_MATCH='"v0"').status_code == 200
+
+
+def test_a_lost_version_key_never_revives_old_entries(client, page_cache):
+    from django.core.cache import cache
+
+    get_twice(client, "/counter/")
+    cache.delete(VERSION_KEY)  # as if Redis evicted it
+
+    assert client.get("/counter/")["X-Cache"] == "miss"
+
+
+def test_the_cache_is_off_when_page_cache_seconds_is_zero(client, page_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    first, second = get_twice(client, "/counter/")
+
+    assert "X-Cache" not in second
+    assert first.content != second.content
+
+
+def test_pages_still_answer_when_the_cache_is_down(client, page_cache, settings):
+    # Port 1 on the loopback refuses connections at once.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    commitment = CommitmentFactory(title="Still served")
+
+    response = client.get(commitment.get_absolute_url())
+    bump_data_version()  # must not raise either
+
+    assert response.status_code == 200
+    assert b"Still served" in response.content
+
+
+def _redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = "redis://127.0.0.1:6379/0"
+    if not _redis_reachable(url):
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS is set but Redis at {url} does not answer.")
+        pytest.skip(f"Redis at {url} does not answer (set REQUIRE_REDIS=1 to make this a failure).")
+    prefix = f"tracker-test-{uuid.uuid4().hex}"
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.ROOT_URLCONF = __name__
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    }
+    yield
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def test_with_redis_a_published_change_shows_at_once(client, redis_cache):
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+    commitment = CommitmentFactory(title="Strengthen cyber resilience")
+    url = commitment.get_absolute_url()
+    first, second = get_twice(client, url)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+
+    commitment.title = "Strengthen cyber resilience of hospitals"
+    commitment.save()
+    after = client.get(url)
+
+    assert after["X-Cache"] == "miss"
+    assert b"of hospitals" in after.content
+    assert client.get(url)["X-Cache"] == "hit"
+
+
+# --- Pagination counts (cached_count) ------------------------------------------------------------
+
+
+@pytest.fixture
+def count_cache(settings):
+    """Counts cached, pages not: each request runs its view, so the queries show the count's fate."""
+    settings.COUNT_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+
+
+def test_a_list_counts_once_until_the_data_changes(client, count_cache, django_assert_num_queries):
+    theme = ThemeFactory()
+    for _ in range(3):
+        CommitmentFactory(themes=[theme])
+
+    # The count; the page; its themes; its actors.
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/commitments/").json()["count"] == 3
+    # Another page size, the same list: the count comes from the cache.
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/commitments/", {"page_size": 1}).json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+
+    CommitmentFactory(themes=[theme])  # a save bumps the data version
+
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/commitments/").json()["count"] == 4
+
+
+def test_each_filter_has_its_own_count(client, count_cache):
+    theme = ThemeFactory()
+    CommitmentFactory(themes=[theme])
+    CommitmentFactory()
+
+    assert client.get("/api/v1/commitments/").json()["count"] == 2
+    assert client.get("/api/v1/commitments/", {"theme": theme.slug}).json()["count"] == 1
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
+
+
+def test_a_status_update_changes_the_cached_count_of_a_status(client, count_cache):
+    commitment = CommitmentFactory()
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
+
+    record_status_update(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="r")
+
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 1
+
+
+def test_the_list_page_shares_the_cached_count(client, count_cache, django_assert_num_queries):
+    CommitmentFactory()
+    client.get("/commitments/")
+    # As pinned in tests/site/test_queries.py, minus the count: version; choices x3; rows; themes; actors.
+    with django_assert_num_queries(7):
+        assert client.get("/commitments/").status_code == 200
+
+
+def test_dashboard_aggregates_are_kept_until_the_data_changes(settings, django_assert_num_queries, seeded):
+    from commitments.domain.stats import dashboard_stats
+
+    settings.COUNT_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stats"}}
+    first = dashboard_stats()
+    with django_assert_num_queries(0):
+        assert dashboard_stats() == first
+
+    Commitment.objects.published().filter(slug="space-safe-and-secure").get().themes.clear()
+    after = dashboard_stats()
+    space = next(card for card in first["themes"] if card["slug"] == "space")
+    assert space["total"] == 1
+    assert "space" not in {card["slug"] for card in after["themes"]}
