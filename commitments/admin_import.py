@@ -16,14 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from .ingest import (
-    ACCEPTED_SUFFIXES,
-    ImportRefused,
-    import_article,
-    link_related_commitment,
-    max_bytes,
-    related_commitments,
-)
+from .ingest import ImportRefused, import_article
+from .ingest.reading import ACCEPTED_SUFFIXES, max_bytes
+from .ingest.related import link_related_commitment, related_commitments
 from .models import Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Status
 
 

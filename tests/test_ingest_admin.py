@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 IMPORT_URL = reverse("admin:commitments_article_import_article")
 SEED_ARTICLE = settings.BASE_DIR / "seeds" / "000_a468fed3cf8681fa.txt"
-HTML_ARTICLE = settings.BASE_DIR / "tests" / "data" / "ingest" / "arctic-ministers.html"
+HTML_ARTICLE = settings.BASE_DIR / "tests" / "ingest" / "fixtures" / "arctic-ministers.html"
 ARTICLE = (
     "Canada and Mexico sign border health accord\n\n"
     "OTTAWA, May 4, 2023 — The two countries will fund a joint vaccine laboratory in Monterrey, officials said."
