@@ -6,7 +6,7 @@
 A gold file names its article, the themes and actors it is labelled against (inline, or the seed
 file given as `vocabulary`), and the article's commitment sentences with their themes and actors.
 Every other sentence is labelled "not a commitment". The pipeline runs without a database
-(`commitments.ingest.analyse`), with the gold file's vocabulary, exactly as an import would.
+(`commitments.ingest.analysis.analyse`), with the gold file's vocabulary, exactly as an import would.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_FILES = [
     ROOT / "seeds" / "000_a468fed3cf8681fa.gold.yaml",
-    *sorted((ROOT / "tests" / "data" / "ingest").glob("*.gold.yaml")),
+    *sorted((ROOT / "tests" / "ingest" / "fixtures").glob("*.gold.yaml")),
 ]
 
 
@@ -83,7 +83,7 @@ def same_sentence(found: str, gold: str) -> bool:
 def vocabulary_for(gold: dict, gold_path: Path):
     import yaml
 
-    from commitments.ingest import Vocabulary
+    from commitments.ingest.vocabulary import Vocabulary
 
     source = gold
     if gold.get("vocabulary"):

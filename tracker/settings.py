@@ -165,7 +165,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# Article import (commitments/ingest.py): pasted text and uploaded files larger than this are refused.
+# Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- Security: HTTPS, headers, login lockout. Production safety switches on with DJANGO_DEBUG=0;

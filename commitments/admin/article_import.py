@@ -16,14 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from commitments.ingest import (
-    ACCEPTED_SUFFIXES,
-    ImportRefused,
-    import_article,
-    link_related_commitment,
-    max_bytes,
-    related_commitments,
-)
+from commitments.ingest import ImportRefused, import_article
+from commitments.ingest.reading import ACCEPTED_SUFFIXES, max_bytes
+from commitments.ingest.related import link_related_commitment, related_commitments
 from commitments.models import Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Status
 
 

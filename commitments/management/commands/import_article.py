@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.ingest import ImportRefused, import_article, max_bytes
+from commitments.ingest import ImportRefused, import_article
+from commitments.ingest.reading import max_bytes
 
 
 def iso_date(value: str) -> datetime.date:

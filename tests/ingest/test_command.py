@@ -14,7 +14,7 @@ from commitments.models import Article, Commitment, PublicationState, Statement
 pytestmark = pytest.mark.django_db
 
 SEED_ARTICLE = settings.BASE_DIR / "seeds" / "000_a468fed3cf8681fa.txt"
-HTML_ARTICLE = settings.BASE_DIR / "tests" / "data" / "ingest" / "arctic-ministers.html"
+HTML_ARTICLE = settings.BASE_DIR / "tests" / "ingest" / "fixtures" / "arctic-ministers.html"
 
 
 def run(*args) -> str:

@@ -8,21 +8,15 @@ from django.conf import settings
 from django.test import override_settings
 
 from commitments.data.seed import SEED_FILE
-from commitments.ingest import (
-    ImportRefused,
-    Vocabulary,
-    analyse,
-    clean_text,
-    extract_html,
-    extract_metadata,
-    find_date,
-    looks_like_html,
-    read_input,
-)
+from commitments.ingest import ImportRefused, analyse
+from commitments.ingest.cleaning import clean_text, extract_html, find_date
+from commitments.ingest.metadata import extract_metadata
+from commitments.ingest.reading import looks_like_html, read_input
+from commitments.ingest.vocabulary import Vocabulary
 from commitments.models import content_hash
 
 SEED_ARTICLE = Path(settings.BASE_DIR) / "seeds" / "000_a468fed3cf8681fa.txt"
-DATA = Path(__file__).parent / "data" / "ingest"
+DATA = Path(__file__).parent / "fixtures"
 
 PROSE = "The two governments agreed on Tuesday to build a new bridge across the river by 2027."
 PROSE_2 = "Officials from both countries said the first works would begin in the spring of next year."

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from commitments import ingest
-from commitments.ingest import ImportRefused, import_article, link_related_commitment
+from commitments.ingest import ImportRefused, import_article, writing
+from commitments.ingest.related import link_related_commitment, related_commitments
 from commitments.models import (
     Actor,
     Article,
@@ -22,7 +22,7 @@ from commitments.models import (
     Theme,
 )
 
-from .factories import StatementFactory
+from ..factories import StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ def test_a_failure_half_way_writes_nothing(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("search is down")
 
-    monkeypatch.setattr(ingest, "related_commitments", broken)
+    monkeypatch.setattr(writing, "related_commitments", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         import_article(data=ARTICLE)
@@ -281,7 +281,7 @@ def test_an_unrelated_article_is_related_to_nothing(seeded):
 
 def test_related_commitments_are_only_published_ones(seeded):
     Commitment.objects.filter(slug="lawful-access-data-access-agreement").update(state=PublicationState.DRAFT)
-    slugs = [c.slug for c, _ in ingest.related_commitments(DATA_ACCESS_NEWS)]
+    slugs = [c.slug for c, _ in related_commitments(DATA_ACCESS_NEWS)]
     assert "lawful-access-data-access-agreement" not in slugs
 
 

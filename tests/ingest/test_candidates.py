@@ -8,17 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from commitments.ingest import (
-    Vocabulary,
-    article_parties,
-    clean_text,
-    commitment_title,
-    detect_commitment,
-    find_quotes,
-    parse_amount,
-    split_sentences,
-    suggest_actors,
-)
+from commitments.ingest.cleaning import clean_text
+from commitments.ingest.detection import commitment_title, detect_commitment, parse_amount
+from commitments.ingest.quotes import find_quotes
+from commitments.ingest.sentences import split_sentences
+from commitments.ingest.vocabulary import Vocabulary, article_parties, suggest_actors
 
 
 def sentences(text: str) -> list[str]:

@@ -1,0 +1,66 @@
+"""Steps 2 to 6 on one decoded article, without the database: what an import would write."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .cleaning import SENTENCE_END, Cleaned, clean_text, extract_html
+from .detection import Candidate, find_candidates
+from .metadata import Metadata, extract_metadata
+from .quotes import FoundQuote, find_quotes
+from .reading import ImportRefused, looks_like_html
+from .sentences import Sentence, split_sentences
+from .vocabulary import Vocabulary, article_parties, suggest_actors
+
+
+@dataclass
+class Analysis:
+    """Everything the pipeline reads from one article, before anything is written."""
+
+    raw: str
+    cleaned: Cleaned
+    metadata: Metadata
+    sentences: list[Sentence]
+    candidates: list[Candidate]
+    quotes: list[FoundQuote]
+    parties: list[tuple[str, int]]
+
+
+def analyse(
+    raw: str,
+    *,
+    vocabulary: Vocabulary,
+    filename: str = "",
+    url: str = "",
+    publisher: str = "",
+    published_on: datetime.date | None = None,
+) -> Analysis:
+    """Run steps 2 to 6 on decoded text: no database access, so it can be measured and tested alone."""
+    html_meta = None
+    if looks_like_html(raw, filename):
+        cleaned, html_meta = extract_html(raw)
+    else:
+        cleaned = clean_text(raw)
+    if not cleaned.body.strip():
+        raise ImportRefused("Nothing is left of the input once page furniture is removed.")
+    sentences = split_sentences(cleaned.paragraphs)
+    # Labels, names and headings have no full stop; an article has at least one sentence that ends.
+    if not any(SENTENCE_END.search(s.text) for s in sentences):
+        raise ImportRefused("The input has no sentences to read; is it an article?")
+    metadata = extract_metadata(cleaned, html=html_meta, url=url, publisher=publisher, published_on=published_on)
+    # Pledges dated before this year are history. A date above the headline bounds it when no publication date is known.
+    known = metadata.published_on.value or (cleaned.header_dates or [timezone.localdate()])[0]
+    candidates = find_candidates(sentences, reference_year=known.year, vocabulary=vocabulary)
+    quotes = find_quotes(cleaned.paragraphs, vocabulary)
+    parties = article_parties(cleaned.body, vocabulary)
+    for candidate in candidates:
+        candidate.quote = next((q for q in quotes if q.contains(candidate.sentence)), None)
+        if candidate.quote:
+            candidate.quoted = candidate.quote.part_of(candidate.sentence, cleaned.paragraphs)
+        candidate.themes = vocabulary.themes_in(candidate.wording)
+        speaker = candidate.quote.speaker if candidate.quote else ""
+        candidate.actors = suggest_actors(candidate, vocabulary, parties=parties, speaker=speaker)
+    return Analysis(raw, cleaned, metadata, sentences, candidates, quotes, parties)

@@ -1,0 +1,293 @@
+"""The import service: one article in, drafts for review out, in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Theme, content_hash
+from .analysis import Analysis, analyse
+from .metadata import Metadata
+from .reading import ImportRefused, read_input
+from .related import related_commitments
+from .vocabulary import Vocabulary, parties_for
+
+
+@dataclass
+class ImportResult:
+    article: dict
+    metadata: dict
+    statement: dict | None
+    candidates: list[dict]
+    quotes: list[dict]
+    related_commitments: list[dict]
+    notes: list[str]
+    dry_run: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "article": self.article,
+            "metadata": self.metadata,
+            "statement": self.statement,
+            "candidates": self.candidates,
+            "quotes": self.quotes,
+            "related_commitments": self.related_commitments,
+            "notes": self.notes,
+        }
+
+
+def find_duplicate(*, body_hash: str, url: str) -> Article | None:
+    lookup = Q(content_hash=body_hash)
+    if url:
+        lookup |= Q(url=url)
+    return Article.objects.filter(lookup).order_by("pk").first()
+
+
+def duplicate_message(existing: Article) -> str:
+    admin_url = reverse("admin:commitments_article_change", args=[existing.pk])
+    return f"Already imported: article {existing.pk}, “{existing.title}” ({admin_url})."
+
+
+def statement_kind(body: str) -> str:
+    lowered = body.lower()
+    for phrase, kind in [
+        ("joint statement", Statement.Kind.JOINT_STATEMENT),
+        ("communiqué", Statement.Kind.COMMUNIQUE),
+        ("communique", Statement.Kind.COMMUNIQUE),
+        ("declaration", Statement.Kind.DECLARATION),
+        ("speech", Statement.Kind.SPEECH),
+        ("agreement", Statement.Kind.AGREEMENT),
+    ]:
+        if phrase in lowered:
+            return kind
+    return Statement.Kind.PRESS_RELEASE
+
+
+def import_article(
+    *,
+    data: bytes | str,
+    filename: str = "",
+    url: str = "",
+    publisher: str = "",
+    published_on: datetime.date | None = None,
+    statement_slug: str = "",
+    user=None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import one article as drafts for review, in one transaction. Raises ImportRefused, writing nothing.
+
+    With `dry_run` everything is written and then rolled back, so the result shows exactly what
+    an import would create, without ids.
+    """
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ImportRefused(f"{url!r} is not a web address (http:// or https://).") from None
+    raw = read_input(data, filename=filename)
+    statement = None
+    if statement_slug:
+        statement = Statement.objects.filter(slug=statement_slug).first()
+        if statement is None:
+            raise ImportRefused(f"No statement has the slug {statement_slug!r}.")
+    analysis = analyse(
+        raw,
+        vocabulary=Vocabulary.from_db(),
+        filename=filename,
+        url=url,
+        publisher=publisher,
+        published_on=published_on,
+    )
+    with transaction.atomic():
+        existing = find_duplicate(body_hash=content_hash(analysis.cleaned.body), url=url)
+        if existing:
+            raise ImportRefused(duplicate_message(existing))
+        result = _write(analysis, url=url, statement=statement, user=user)
+        if dry_run:
+            transaction.set_rollback(True)
+            result.dry_run = True
+            _forget_ids(result)
+    return result
+
+
+def _dates_notes(metadata: Metadata) -> list[str]:
+    notes = []
+    if metadata.published_on.source == "missing":
+        notes.append(
+            f"Publication date unknown: {metadata.published_on.reason}."
+            if metadata.published_on.reason
+            else "Publication date unknown: the article states none; enter it on the article."
+        )
+    if metadata.title.source == "guessed":
+        notes.append("No headline found; the title is the start of the first sentence.")
+    return notes
+
+
+def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -> ImportResult:
+    cleaned, metadata = analysis.cleaned, analysis.metadata
+    notes = _dates_notes(metadata)
+    published_on = metadata.published_on.value
+    date_source = {"given": Article.DateSource.EDITOR, "found": Article.DateSource.DOCUMENT}.get(
+        metadata.published_on.source, Article.DateSource.UNKNOWN
+    )
+    article = Article(
+        title=metadata.title.value or "Untitled article",
+        url=url,
+        publisher=metadata.publisher.value[:200],
+        author=metadata.author.value[:200],
+        published_on=published_on,
+        published_on_source=date_source,
+        retrieved_on=metadata.retrieved_on.value,
+        body=cleaned.body,
+        raw_text=analysis.raw,
+    )
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # Another import of the same article won the race between our check and this save.
+        existing = find_duplicate(body_hash=content_hash(cleaned.body), url=url)
+        raise ImportRefused(duplicate_message(existing) if existing else "Already imported.") from None
+
+    created_statement = False
+    if statement is None and analysis.candidates:
+        made_on = published_on or timezone.localdate()
+        if published_on and re.search(r"\byesterday\b", cleaned.paragraphs[0], re.I):
+            made_on = published_on - datetime.timedelta(days=1)
+        statement = Statement.objects.create(
+            title=f"Statement reported in: {article.title}"[:300],
+            kind=statement_kind(cleaned.body),
+            made_on=made_on,
+            state=PublicationState.DRAFT,
+        )
+        statement.parties.set(Actor.objects.filter(slug__in=parties_for("", analysis.parties)))
+        created_statement = True
+        if not published_on:
+            notes.append("The draft statement's date is a placeholder (today): the article gives no date.")
+    # Linking the article to a published statement would make it public before anyone reviewed it.
+    reviewable = statement is not None and statement.state != PublicationState.PUBLISHED
+    if reviewable:
+        statement.articles.add(article)
+
+    themes = {t.slug: t for t in Theme.objects.all()}
+    actors = {a.slug: a for a in Actor.objects.all()}
+    candidate_rows, commitments = [], {}
+    for candidate in analysis.candidates:
+        commitment = Commitment.objects.create(
+            statement=statement,
+            title=candidate.title,
+            wording=candidate.wording,
+            target_wording=candidate.target_wording[:200],
+            amount=candidate.amount,
+            currency=candidate.currency if candidate.amount is not None else "",
+            state=PublicationState.DRAFT,
+        )
+        commitment.themes.set([themes[s] for s in candidate.themes])
+        commitment.actors.set([actors[s] for s in candidate.actors])
+        ArticleLink.objects.create(
+            commitment=commitment,
+            article=article,
+            relation=ArticleLink.Relation.REPORTS,
+            excerpt=candidate.wording,
+            added_by=user,
+        )
+        commitments[id(candidate)] = commitment
+        candidate_rows.append(
+            {
+                "text": candidate.wording,
+                "title": commitment.title,
+                "trigger": candidate.trigger,
+                "themes": candidate.themes,
+                "actors": candidate.actors,
+                "target_wording": commitment.target_wording,
+                "amount": str(commitment.amount) if commitment.amount is not None else None,
+                "currency": commitment.currency,
+                "commitment_id": commitment.pk,
+                "commitment_slug": commitment.slug,
+            }
+        )
+
+    quote_rows = []
+    for found in analysis.quotes:
+        row = {
+            "speaker": found.speaker_name,
+            "speaker_slug": found.speaker or None,
+            "text": found.text,
+            "quote_id": None,
+        }
+        if found.speaker:
+            quote = Quote.objects.create(
+                speaker=actors[found.speaker],
+                text=found.text,
+                article=article,
+                statement=statement if reviewable else None,
+            )
+            quote.commitments.set([commitments[id(c)] for c in analysis.candidates if c.quote is found])
+            row["quote_id"] = quote.pk
+        else:
+            notes.append(
+                f"Quote by {found.speaker_name} not saved: no actor has that name or alias; add the actor first."
+            )
+        quote_rows.append(row)
+
+    related = [
+        {"slug": c.slug, "title": c.title, "score": score, "commitment_id": c.pk}
+        for c, score in related_commitments(cleaned.body)
+    ]
+    if not analysis.candidates:
+        notes.append("No commitment sentences found: the article is kept as a source, and no statement was created.")
+
+    return ImportResult(
+        article={
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "publisher": article.publisher,
+            "author": article.author,
+            "published_on": published_on.isoformat() if published_on else None,
+            "published_on_source": article.published_on_source,
+            "retrieved_on": article.retrieved_on.isoformat() if article.retrieved_on else None,
+            "content_hash": article.content_hash,
+            "body": article.body,
+        },
+        metadata=metadata.as_dict(),
+        statement=(
+            {
+                "id": statement.pk,
+                "slug": statement.slug,
+                "title": statement.title,
+                "made_on": statement.made_on.isoformat(),
+                "state": statement.state,
+                "created": created_statement,
+            }
+            if statement
+            else None
+        ),
+        candidates=candidate_rows,
+        quotes=quote_rows,
+        related_commitments=related,
+        notes=notes,
+    )
+
+
+def _forget_ids(result: ImportResult) -> None:
+    """In a dry run nothing was kept, so no id in the result may point at a record."""
+    result.article["id"] = None
+    if result.statement and result.statement["created"]:
+        result.statement["id"] = None
+        result.statement["slug"] = None
+    for row in result.candidates:
+        row["commitment_id"] = None
+        row["commitment_slug"] = None
+    for row in result.quotes:
+        row["quote_id"] = None
