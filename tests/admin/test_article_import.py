@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from commitments.models import Article, ArticleLink, Commitment, PublicationState, Statement, Status, StatusUpdate
-
-from .factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory, UserFactory
+from tests.factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

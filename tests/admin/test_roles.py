@@ -19,8 +19,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-
-from .factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from commitments.admin.resources import CommitmentResource
 from commitments.domain.roles import EDITORS, PUBLISHERS
 from commitments.domain.services import change_state, record_status_update
 from commitments.models import Commitment, PublicationState, Statement, Status, StatusUpdate
-
-from .factories import CommitmentFactory, StaffFactory, StatementFactory
+from tests.factories import CommitmentFactory, StaffFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 

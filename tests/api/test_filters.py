@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from commitments.domain.services import record_status_update
 from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
-
-from .factories import (
+from tests.factories import (
     ActorFactory,
     ArticleFactory,
     ArticleLinkFactory,

@@ -7,8 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from commitments.models import Commitment
-
-from .factories import ActorFactory, CommitmentFactory, ThemeFactory, UserFactory
+from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, StatusUpdate, Theme
-
-from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

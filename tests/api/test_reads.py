@@ -7,8 +7,7 @@ from django.contrib.auth.models import Permission
 
 from commitments.domain.services import record_status_update
 from commitments.models import Article, PublicationState
-
-from .factories import (
+from tests.factories import (
     ActorFactory,
     ArticleFactory,
     ArticleLinkFactory,

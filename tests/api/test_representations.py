@@ -13,8 +13,7 @@ from commitments.api.renderers import ORJSONRenderer
 from commitments.api.views import CommitmentViewSet, StatusUpdateViewSet
 from commitments.domain.services import record_status_update
 from commitments.models import Article, ArticleLink, Commitment, PublicationState, StatusUpdate
-
-from .factories import ActorFactory, ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

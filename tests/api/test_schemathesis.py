@@ -23,8 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Statement, Theme
-
-from .factories import (
+from tests.factories import (
     ArticleFactory,
     ArticleLinkFactory,
     CommitmentFactory,

@@ -7,8 +7,7 @@ import pytest
 from commitments.api.stats import public_stats
 from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Status
-
-from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

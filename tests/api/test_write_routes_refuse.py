@@ -9,8 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
 from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

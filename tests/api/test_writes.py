@@ -8,8 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink, Commitment, PublicationState, Statement, StatusUpdate
-
-from .factories import (
+from tests.factories import (
     ActorFactory,
     ArticleFactory,
     ArticleLinkFactory,

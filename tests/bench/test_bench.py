@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import run
 from commitments.models import Commitment
-
-from .factories import CommitmentFactory
+from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-
-from .factories import (
+from tests.factories import (
     ActorFactory,
     ArticleFactory,
     ArticleLinkFactory,

@@ -27,8 +27,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-
-from .factories import CommitmentFactory
+from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 

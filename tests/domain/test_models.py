@@ -13,8 +13,7 @@ from commitments.models import (
     Theme,
     content_hash,
 )
-
-from .factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

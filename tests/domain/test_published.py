@@ -2,8 +2,7 @@ import pytest
 
 from commitments.domain.services import record_status_update
 from commitments.models import Article, Commitment, PublicationState, Quote, Statement, StatusUpdate
-
-from .factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, QuoteFactory, StatementFactory
+from tests.factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, QuoteFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from commitments.domain.search import RANK, RankedPaginator, ranked_page, search_commitments
 from commitments.infra.cache import cached_count
 from commitments.models import Commitment, PublicationState
-
-from .factories import CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

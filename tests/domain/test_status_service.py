@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 
 from commitments.domain.services import delete_status_update, record_status_update
 from commitments.models import Status, StatusUpdate
-
-from .factories import ArticleFactory, CommitmentFactory, UserFactory
+from tests.factories import ArticleFactory, CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from commitments.domain.services import change_state
 from commitments.models import PublicationState
-
-from .factories import CommitmentFactory, UserFactory
+from tests.factories import CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.urls import include, path
 from commitments.domain.services import record_status_update
 from commitments.infra.cache import VERSION_KEY, bump_data_version, current_data_version
 from commitments.models import Commitment, Status
-
-from .factories import CommitmentFactory, ThemeFactory, UserFactory
+from tests.factories import CommitmentFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Security: deploy settings, response headers, CSRF, login lockout and sanitised rich text."""
+"""Security: deploy settings, response headers, CSRF and login lockout."""
 
 import datetime
 import io
@@ -11,16 +11,13 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
-from django.template import Context, Template
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from commitments.domain.roles import PUBLISHERS
 from commitments.models import Commitment, PublicationState
-from commitments.sanitize import sanitize_html
+from tests.factories import CommitmentFactory, StaffFactory
 from tracker.auth import client_ip
-
-from .factories import CommitmentFactory, StaffFactory
 
 ROOT = settings.BASE_DIR
 PASSWORD = "correct horse battery staple"  # UserFactory's
@@ -268,32 +265,3 @@ def test_behind_one_proxy_the_client_address_is_the_last_forwarded_one():
 def test_without_a_trusted_proxy_forwarded_addresses_are_ignored():
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(request) == "198.51.100.7"
-
-
-# --- Sanitising rich text
-
-
-@pytest.mark.parametrize(
-    ("dirty", "clean"),
-    [
-        ("<p>Plain <em>emphasis</em></p>", "<p>Plain <em>emphasis</em></p>"),
-        ("<script>alert(1)</script>Text", "Text"),
-        ('<img src="x" onerror="alert(1)">Caption', "Caption"),
-        ('<a href="javascript:alert(1)">link</a>', '<a rel="nofollow noopener noreferrer">link</a>'),
-        (
-            '<a href="https://gov.example/release" onclick="steal()">release</a>',
-            '<a href="https://gov.example/release" rel="nofollow noopener noreferrer">release</a>',
-        ),
-        ('<p style="position:fixed">Styled</p>', "<p>Styled</p>"),
-        ("<iframe src='https://evil.example'></iframe>After", "After"),
-        (None, ""),
-    ],
-)
-def test_sanitize_keeps_formatting_and_drops_anything_that_could_run(dirty, clean):
-    assert sanitize_html(dirty) == clean
-
-
-def test_the_sanitize_filter_marks_its_output_safe_and_escapes_nothing_twice():
-    template = Template("{% load tracker_safety %}{{ text|sanitize }}|{{ text }}")
-    rendered = template.render(Context({"text": "<b>bold</b><script>x()</script>"}))
-    assert rendered == "<b>bold</b>|&lt;b&gt;bold&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;"

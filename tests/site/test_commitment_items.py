@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from commitments.domain.services import record_status_update
-
-from .factories import ArticleLinkFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ArticleLinkFactory, CommitmentFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

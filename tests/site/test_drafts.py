@@ -7,8 +7,7 @@ import pytest
 
 from commitments.domain.services import record_status_update
 from commitments.models import PublicationState
-
-from .factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

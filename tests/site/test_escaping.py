@@ -6,8 +6,14 @@ import pytest
 
 from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink
-
-from .factories import ActorFactory, ArticleFactory, CommitmentFactory, QuoteFactory, StatementFactory, ThemeFactory
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    CommitmentFactory,
+    QuoteFactory,
+    StatementFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

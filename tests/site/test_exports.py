@@ -9,8 +9,7 @@ import pytest
 
 from commitments.infra.spreadsheet import csv_cell
 from commitments.site.exports import COLUMNS
-
-from .factories import CommitmentFactory
+from tests.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 

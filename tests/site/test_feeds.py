@@ -6,8 +6,7 @@ from xml.etree import ElementTree
 import pytest
 
 from commitments.domain.services import record_status_update
-
-from .factories import ActorFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

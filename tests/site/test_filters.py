@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from commitments.domain.services import record_status_update
 from commitments.site.views import PAGE_SIZE
-
-from .factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

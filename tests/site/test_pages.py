@@ -9,8 +9,7 @@ from django.utils.html import escape
 
 from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Status
-
-from .factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .sitedata import many_commitments
+from tests.sitedata import many_commitments
 
 pytestmark = pytest.mark.django_db
 

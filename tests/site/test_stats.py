@@ -7,8 +7,7 @@ import pytest
 from commitments.domain.services import record_status_update
 from commitments.domain.stats import DUE_SOON_DAYS, dashboard_stats, mean_score, status_totals
 from commitments.models import PublicationState, Status
-
-from .factories import ActorFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
