@@ -133,7 +133,7 @@ def test_the_peer_gets_the_published_commitments_in_our_order_with_the_same_cont
 
     from commitments.models import PublicationState
 
-    from .factories import ActorFactory, ThemeFactory
+    from tests.factories import ActorFactory, ThemeFactory
 
     theme, actor = ThemeFactory(name="Cyber"), ActorFactory(name="France")
     CommitmentFactory(themes=[theme], actors=[actor], title="Shown")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from commitments.data.seed import SEED_FILE, SeedLoader
+
 # Playwright's sync API keeps an event loop running in the main thread; Django would otherwise
 # refuse the test's own database calls (fixtures, assertions) as "async-unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,3 +80,10 @@ def snapshot(page, name: str) -> None:
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The seed, loaded for each browser test: the live server reads it over its own connection,
+    so it must be committed, not held in a module's transaction (tests/conftest.py)."""
+    return SeedLoader(SEED_FILE).load()
