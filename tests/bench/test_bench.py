@@ -132,7 +132,6 @@ def test_the_peer_gets_the_published_commitments_in_our_order_with_the_same_cont
     import sqlite3
 
     from commitments.models import PublicationState
-
     from tests.factories import ActorFactory, ThemeFactory
 
     theme, actor = ThemeFactory(name="Cyber"), ActorFactory(name="France")
