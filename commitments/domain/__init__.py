@@ -1,0 +1,11 @@
+"""The rules over the models, shared by the site, the API, the admin, the import and the data tools.
+
+- `services`: the only writers of what the public sees (status updates and the current status,
+  the publication workflow), each in one transaction.
+- `stats`: totals and scores per theme and actor.
+- `search`: free-text search over commitments, and the paginator of ranked results.
+- `rows`: commitments read as plain rows for the busiest lists.
+- `roles`: the editor and publisher groups and their permissions.
+
+Nothing here imports the site, the API or the admin.
+"""
