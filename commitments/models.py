@@ -278,6 +278,14 @@ class Statement(SluggedModel):
     state_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who last changed the content (not the publication state): with created_by, the record's
+    # authors, none of whom may publish it (commitments.domain.services, four eyes).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = StatementQuerySet.as_manager()
@@ -411,7 +419,8 @@ class Commitment(SluggedModel):
         max_digits=20, decimal_places=2, null=True, blank=True, help_text="Money pledged, if any."
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. GBP. Required with an amount.")
-    # Kept equal to the latest status update by commitments.domain.services.sync_status only.
+    # Kept equal to the deciding whole-commitment update (latest_status()) by
+    # commitments.domain.services.sync_status only.
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.NOT_RATED, editable=False, db_index=True
     )
@@ -420,6 +429,14 @@ class Commitment(SluggedModel):
     )
     state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who last changed the content (not the publication state): with created_by, the record's
+    # authors, none of whom may publish it (commitments.domain.services, four eyes).
+    last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
@@ -475,39 +492,81 @@ class Commitment(SluggedModel):
         return f"{self.currency} {amount:,}"
 
 
-# The latest update decides a commitment's status: latest as_of, then latest recorded, then id.
+# Among the updates that count, the latest decides: latest as_of, then latest recorded, then id.
 LATEST_FIRST = ("-as_of", "-created_at", "-id")
 
 
 def latest_status() -> Coalesce:
-    """SQL for a commitment row: the status its latest update gives it, or not rated.
+    """SQL for a commitment row: the status its deciding whole-commitment update gives it, or not
+    rated. An update counts when it is published and no published update corrects it; one with a
+    party assesses that party alone (StatusUpdate.party) and does not decide the overall status.
 
-    The one statement of the rule: the status service keeps `Commitment.status` equal to it, and
-    the dataset restore and the demo data check against it.
+    The one statement of the rule: the status service keeps `Commitment.status` equal to it (and
+    `StatusUpdate.is_current` on the deciding updates), the dataset restore and the demo data
+    check against it.
     """
-    latest = StatusUpdate.objects.filter(commitment=OuterRef("pk")).order_by(*LATEST_FIRST).values("status")[:1]
+    latest = (
+        StatusUpdate.objects.counting()
+        .filter(commitment=OuterRef("pk"), party=None)
+        .order_by(*LATEST_FIRST)
+        .values("status")[:1]
+    )
     return Coalesce(Subquery(latest), Value(Status.NOT_RATED))
 
 
 def latest_status_in(updates: Iterable[Mapping[str, Any]]) -> str:
-    """latest_status() in Python, for updates not saved yet: dicts with "status", "as_of" and
-    "created_at", in the order they would be saved (the last saved wins a tie, as its id would)."""
-    latest = max(enumerate(updates), key=lambda pair: (pair[1]["as_of"], pair[1]["created_at"], pair[0]), default=None)
+    """latest_status() in Python, for whole-commitment updates not saved yet and never corrected:
+    dicts with "status", "as_of", "created_at" and optionally "state" (published when absent), in
+    the order they would be saved (the last saved wins a tie, as its id would)."""
+    counting = [u for u in updates if u.get("state", PublicationState.PUBLISHED) == PublicationState.PUBLISHED]
+    latest = max(enumerate(counting), key=lambda pair: (pair[1]["as_of"], pair[1]["created_at"], pair[0]), default=None)
     return latest[1]["status"] if latest else Status.NOT_RATED
+
+
+# A rated verdict must rest on evidence to be published; "not started" needs a rationale only.
+RATED_STATUSES = (
+    Status.IN_PROGRESS,
+    Status.STALLED,
+    Status.PARTIALLY_MET,
+    Status.MET,
+    Status.BROKEN,
+)
 
 
 class StatusUpdateQuerySet(models.QuerySet):
     def published(self) -> StatusUpdateQuerySet:
-        return self.filter(commitment__in=Commitment.objects.published())
+        """Updates the public may see: published, on a published commitment. Corrected ones
+        included (timelines show them as corrected); see counting() for those that decide."""
+        return self.filter(state=PublicationState.PUBLISHED, commitment__in=Commitment.objects.published())
+
+    def counting(self) -> StatusUpdateQuerySet:
+        """Published updates that no published update corrects: the ones a status can rest on."""
+        corrected = StatusUpdate.objects.filter(corrects=OuterRef("pk"), state=PublicationState.PUBLISHED)
+        return self.filter(state=PublicationState.PUBLISHED).exclude(Exists(corrected))
 
 
 class StatusUpdate(models.Model):
-    """One dated verdict on a commitment. History is append-only: a correction is a new update."""
+    """One dated verdict on a commitment, or on one of its parties.
+
+    Reviewed like statements and commitments (draft → review → published); only published updates
+    count for anything public. A published update is never deleted: a new update that `corrects`
+    it takes its place once published, and the corrected one stays in the timeline as corrected.
+    """
+
+    State = PublicationState
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    party = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_updates",
+        help_text="Leave empty for a verdict on the commitment as a whole; name a party to assess that party alone.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices)
     as_of = models.DateField(
-        help_text="The day the verdict holds from: when the thing happened, not when you recorded it."
+        help_text="The day the verdict holds from: when the thing happened, not when you recorded it. Not after today, not before the statement."
     )
     rationale = models.TextField(
         help_text="Why this status, in a few sentences readers can check against the evidence."
@@ -515,9 +574,32 @@ class StatusUpdate(models.Model):
     evidence = models.ManyToManyField(
         Article, blank=True, related_name="evidence_for", help_text="Articles that back the verdict."
     )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        help_text="The published update this one corrects. Once this one is published, that one no longer counts, whatever its date.",
+    )
+    state = models.CharField(
+        max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who recorded it; with last_edited_by, its authors (four eyes).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # True on the updates that decide a status now: the commitment's overall one and each
+    # party's own. Kept by commitments.domain.services.sync_status only; read by the party
+    # statuses of the API and pages and by the actors' scorecards.
+    is_current = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
@@ -531,11 +613,23 @@ class StatusUpdate(models.Model):
             # Newest updates across all commitments: /api/v1/status-updates/, the Atom feeds and the
             # dashboard's recent updates read 50 rows in index order instead of sorting a million.
             models.Index(fields=["-as_of", "-created_at", "-id"], name="statusupdate_recent_idx"),
+            # Party verdicts in force: the party statuses of a page of commitments and the actors'
+            # scorecards (domain/stats.py) look them up by commitment and party.
+            models.Index(
+                fields=["commitment", "party"],
+                condition=Q(is_current=True, party__isnull=False),
+                name="statusupdate_party_current_idx",
+            ),
         ]
-        constraints = [models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid"),
+            models.CheckConstraint(condition=~Q(corrects=models.F("pk")), name="statusupdate_not_its_own_correction"),
+        ]
+        permissions = [("publish_statusupdate", "Can publish and unpublish status updates")]
 
     def __str__(self) -> str:
-        return f"{self.commitment}: {self.get_status_display()} as of {self.as_of:%Y-%m-%d}"
+        whose = f" ({self.party})" if self.party_id else ""
+        return f"{self.commitment}{whose}: {self.get_status_display()} as of {self.as_of:%Y-%m-%d}"
 
     @property
     def score(self) -> int | None:

@@ -3,7 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from commitments.domain.services import change_state, record_status_update
 from commitments.models import (
+    RATED_STATUSES,
     Actor,
     Article,
     ArticleLink,
@@ -11,8 +13,27 @@ from commitments.models import (
     PublicationState,
     Quote,
     Statement,
+    StatusUpdate,
     Theme,
 )
+
+
+class InStateFactory(factory.django.DjangoModelFactory):
+    """Test data arrives in the publication state a test asks for, as if it had been reviewed.
+
+    The services refuse a new record that is not a draft (commitments.domain.services guards);
+    factories stand for records that went through review before the test began.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = model_class(*args, **kwargs)
+        obj._workflow_move = True
+        obj.save()
+        return obj
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,7 +75,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"Article body number {n}. The two nations will cooperate.")
 
 
-class StatementFactory(factory.django.DjangoModelFactory):
+class StatementFactory(InStateFactory):
     class Meta:
         model = Statement
 
@@ -64,7 +85,7 @@ class StatementFactory(factory.django.DjangoModelFactory):
     state = PublicationState.PUBLISHED
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(InStateFactory):
     class Meta:
         model = Commitment
         skip_postgeneration_save = True
@@ -117,3 +138,41 @@ class StaffFactory(UserFactory):
             from django.contrib.auth.models import Group
 
             self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+def verdict(
+    *,
+    commitment: Commitment,
+    status: str,
+    as_of: datetime.date,
+    rationale: str = "Checked against the evidence.",
+    articles=None,
+    author=None,
+    party: Actor | None = None,
+    corrects: StatusUpdate | None = None,
+    state: str = PublicationState.PUBLISHED,
+) -> StatusUpdate:
+    """A status update recorded through the service and taken through review to `state`.
+
+    A rated verdict with no articles given gets one evidence article, as publishing requires.
+    """
+    if articles is None:
+        articles = [ArticleFactory()] if status in RATED_STATUSES else []
+    update = record_status_update(
+        commitment=commitment,
+        status=status,
+        as_of=as_of,
+        rationale=rationale,
+        articles=articles,
+        author=author,
+        party=party,
+        corrects=corrects,
+    )
+    for step in {
+        PublicationState.DRAFT: [],
+        PublicationState.REVIEW: [PublicationState.REVIEW],
+        PublicationState.PUBLISHED: [PublicationState.REVIEW, PublicationState.PUBLISHED],
+    }[state]:
+        change_state(obj=update, state=step, user=None, reason="test data", system=True)
+    update.refresh_from_db()
+    return update

@@ -2,8 +2,8 @@
 
 import datetime
 
-from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink
+from tests.factories import verdict
 
 from .factories import (
     ActorFactory,
@@ -25,7 +25,7 @@ def full_commitment(statement=None, *, n_updates=1, n_links=1, n_quotes=1, theme
         **kwargs,
     )
     for i in range(n_updates):
-        record_status_update(
+        verdict(
             commitment=commitment,
             status="in_progress" if i < n_updates - 1 else "met",
             as_of=datetime.date(2022, 1, 1) + datetime.timedelta(days=i),

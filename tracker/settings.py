@@ -168,6 +168,14 @@ LOGGING = {
 # Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
+# Editorial rules (commitments/domain/services.py). Four eyes: a statement, commitment or status
+# update is published by a publisher who did not write or last change it. Turn off only for a
+# one-person newsroom: the methodology page then says so.
+FOUR_EYES = env_bool("FOUR_EYES", True)
+# A mean score is headlined only when it rests on at least this many rated commitments; below
+# it, pages say the score is not yet meaningful (the figure and its basis are still given).
+SCORE_MIN_RATED = env_int("SCORE_MIN_RATED", 3)
+
 # --- Security: HTTPS, headers, login lockout. Production safety switches on with DJANGO_DEBUG=0;
 # every switch can be set explicitly. docs/operations.md explains each variable.
 

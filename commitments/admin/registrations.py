@@ -242,11 +242,11 @@ class StatusUpdateAdmin(AuditedAdmin):
         return False
 
     def delete_model(self, request, obj):
-        delete_status_update(update=obj)
+        delete_status_update(update=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for update in queryset:
-            delete_status_update(update=update)
+            delete_status_update(update=update, user=request.user)
 
     def get_changeform_initial_data(self, request):
         return {"as_of": timezone.localdate(), **super().get_changeform_initial_data(request)}

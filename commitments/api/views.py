@@ -286,7 +286,7 @@ class StatusUpdateViewSet(
         return self.get_paginated_response(representations.status_updates(page, request))
 
     def perform_destroy(self, instance: StatusUpdate) -> None:
-        delete_status_update(update=instance)
+        delete_status_update(update=instance, user=self.request.user)
 
 
 class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):

@@ -54,6 +54,7 @@ from commitments.data.demo_vocabulary import (
 )
 from commitments.infra.cache import bump_data_version
 from commitments.models import (
+    RATED_STATUSES,
     Actor,
     Article,
     ArticleLink,
@@ -524,7 +525,8 @@ class DemoGenerator:
                         as_of, datetime.time(9 + rng.randrange(9), rng.randrange(60)), tzinfo=datetime.UTC
                     ),
                     "rationale": RATIONALES[status].format(noun=noun, publisher=rng.choice(PUBLISHERS)),
-                    "evidence": rng.sample(range(n_articles), rng.choice((0, 1, 1, 2))),
+                    # A rated verdict is published only with evidence (domain/services.py).
+                    "evidence": rng.sample(range(n_articles), max(rng.choice((0, 1, 1, 2)), status in RATED_STATUSES)),
                 }
             )
         return updates
@@ -564,13 +566,22 @@ class DemoGenerator:
                             excerpt=article.body.split(". ")[1] + ".",
                         )
                     )
-                for u in c["updates"]:
+                latest = max(
+                    range(len(c["updates"])),
+                    key=lambda i: (c["updates"][i]["as_of"], c["updates"][i]["created_at"], i),
+                    default=None,
+                )
+                for i, u in enumerate(c["updates"]):
+                    # Demo verdicts stand for reviewed ones: published, the latest in force.
                     update = StatusUpdate(
                         commitment=commitment,
                         status=u["status"],
                         as_of=u["as_of"],
                         created_at=u["created_at"],
                         rationale=u["rationale"],
+                        state=PublicationState.PUBLISHED,
+                        state_changed_at=u["created_at"],
+                        is_current=i == latest,
                     )
                     update.evidence_articles = [c["articles"][i] for i in u["evidence"]]
                     updates.append(update)

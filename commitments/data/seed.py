@@ -9,9 +9,10 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from commitments.domain.services import record_status_update
+from commitments.domain.services import change_state, record_status_update
 from commitments.models import (
     Actor,
     Article,
@@ -140,13 +141,14 @@ class SeedLoader:
                 "place": row.get("place", ""),
                 "event": row.get("event", ""),
                 "summary": row.get("summary", "").strip(),
-                "state": row.get("state", PublicationState.PUBLISHED),
             },
             m2m={
                 "parties": [actors[s] for s in row.get("parties", [])],
                 "articles": [articles[k] for k in row.get("articles", [])],
             },
         )
+
+        self.reach_state(statement, data["statement"].get("state", PublicationState.PUBLISHED))
 
         commitments = {}
         for row in data.get("commitments", []):
@@ -162,13 +164,15 @@ class SeedLoader:
                     "target_wording": row.get("target_wording", ""),
                     "amount": Decimal(row["amount"]) if row.get("amount") else None,
                     "currency": row.get("currency", ""),
-                    "state": row.get("state", PublicationState.PUBLISHED),
                 },
                 m2m={
                     "actors": [actors[s] for s in row.get("actors", [])],
                     "themes": [themes[s] for s in row.get("themes", [])],
                 },
             )
+
+        for row in data.get("commitments", []):
+            self.reach_state(commitments[row["slug"]], row.get("state", PublicationState.PUBLISHED))
 
         for row in data.get("links", []):
             self.upsert(
@@ -197,7 +201,7 @@ class SeedLoader:
         evidence = [articles[k] for k in row.get("evidence", [])]
         existing = StatusUpdate.objects.filter(commitment=commitment, status=row["status"], as_of=as_of).first()
         if existing is None:
-            record_status_update(
+            existing = record_status_update(
                 commitment=commitment,
                 status=row["status"],
                 as_of=as_of,
@@ -207,3 +211,24 @@ class SeedLoader:
             self.counts[("status updates", "created")] += 1
         else:
             self.counts[("status updates", "unchanged")] += 1
+        self.reach_state(existing, row.get("state", PublicationState.PUBLISHED))
+
+    @staticmethod
+    def reach_state(obj, state: str) -> None:
+        """Move `obj` to the seed's `state` through the workflow, as curated data (no reviewer to
+        check: the seed file is reviewed as code). What publishing needs is still checked."""
+        if obj.state == state:
+            return
+        path = {
+            PublicationState.PUBLISHED: [PublicationState.REVIEW, PublicationState.PUBLISHED],
+            PublicationState.REVIEW: [PublicationState.REVIEW],
+            PublicationState.DRAFT: [PublicationState.DRAFT],
+        }[state]
+        if obj.state == PublicationState.PUBLISHED:
+            path = [PublicationState.DRAFT, *[step for step in path if step != PublicationState.DRAFT]]
+        for step in path:
+            if obj.state != step:
+                try:
+                    change_state(obj=obj, state=step, user=None, reason="curated seed", system=True)
+                except ValidationError as error:
+                    raise SeedError(f"{obj._meta.verbose_name} {obj}: {'; '.join(error.messages)}") from None

@@ -7,9 +7,9 @@ from tablib import Dataset
 
 from commitments.admin.resources import CommitmentResource
 from commitments.domain.roles import EDITORS, PUBLISHERS
-from commitments.domain.services import change_state, record_status_update
+from commitments.domain.services import change_state
 from commitments.models import Commitment, PublicationState, Statement, Status, StatusUpdate
-from tests.factories import CommitmentFactory, StaffFactory, StatementFactory
+from tests.factories import CommitmentFactory, StaffFactory, StatementFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -280,12 +280,8 @@ def test_the_history_page_shows_each_change_as_old_and_new_values(client, editor
 
 def test_a_publisher_deletes_a_status_update_through_the_service_and_it_stays_in_the_history(client, publisher):
     commitment = CommitmentFactory()
-    record_status_update(
-        commitment=commitment, status=Status.IN_PROGRESS, as_of=commitment.statement.made_on, rationale="a"
-    )
-    mistake = record_status_update(
-        commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="b"
-    )
+    verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=commitment.statement.made_on, rationale="a")
+    mistake = verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="b")
     client.force_login(publisher)
     response = client.post(admin_url(StatusUpdate, "delete", mistake.pk), {"post": "yes"})
     assert response.status_code == 302
@@ -297,10 +293,7 @@ def test_a_publisher_deletes_a_status_update_through_the_service_and_it_stays_in
 
 def test_a_bulk_delete_of_status_updates_recomputes_every_commitment(client, publisher):
     commitments = CommitmentFactory.create_batch(2)
-    updates = [
-        record_status_update(commitment=c, status=Status.MET, as_of=c.statement.made_on, rationale="r")
-        for c in commitments
-    ]
+    updates = [verdict(commitment=c, status=Status.MET, as_of=c.statement.made_on, rationale="r") for c in commitments]
     client.force_login(publisher)
     confirmation = run_action(client, StatusUpdate, "delete_selected", updates)
     assert confirmation.status_code == 200 and StatusUpdate.objects.count() == 2  # asks first

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from commitments.domain.services import record_status_update
 from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
 from tests.factories import (
     ActorFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     QuoteFactory,
     StatementFactory,
     ThemeFactory,
+    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,8 @@ def pair():
     s_b.articles.set([art_b])
     ArticleLinkFactory(commitment=a, article=art_a, relation="progress", note="A link")
     ArticleLinkFactory(commitment=b, article=art_b, relation="setback", note="B link")
-    record_status_update(commitment=a, status="met", as_of=datetime.date(2021, 1, 1), rationale="A update")
-    record_status_update(commitment=b, status="stalled", as_of=datetime.date(2023, 1, 1), rationale="B update")
+    verdict(commitment=a, status="met", as_of=datetime.date(2021, 7, 1), rationale="A update")
+    verdict(commitment=b, status="stalled", as_of=datetime.date(2023, 1, 1), rationale="B update")
     q_a = QuoteFactory(text="A quote about funding", speaker=uk, statement=s_a)
     q_b = QuoteFactory(text="B quote about ransomware", speaker=home_office, statement=s_b)
     q_a.commitments.set([a])

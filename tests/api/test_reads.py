@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
-from commitments.domain.services import record_status_update
 from commitments.models import Article, PublicationState
 from tests.factories import (
     ActorFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     StatementFactory,
     ThemeFactory,
     UserFactory,
+    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +52,11 @@ def world():
     hidden_links = [
         ArticleLinkFactory(commitment=c, article=hidden_article, note="HIDDEN link") for c in (draft, review, orphan)
     ]
-    shown_update = record_status_update(
+    shown_update = verdict(
         commitment=published, status="in_progress", as_of=DAY, rationale="Shown verdict", articles=[shown_article]
     )
     hidden_updates = [
-        record_status_update(
-            commitment=c, status="met", as_of=DAY, rationale="HIDDEN verdict", articles=[hidden_article]
-        )
+        verdict(commitment=c, status="met", as_of=DAY, rationale="HIDDEN verdict", articles=[hidden_article])
         for c in (draft, review, orphan)
     ]
     hidden_quote = QuoteFactory(statement=hidden, text="HIDDEN quote", article=hidden_article)

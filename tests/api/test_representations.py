@@ -11,9 +11,8 @@ from rest_framework.test import APIRequestFactory
 from commitments.api import serializers
 from commitments.api.renderers import ORJSONRenderer
 from commitments.api.views import CommitmentViewSet, StatusUpdateViewSet
-from commitments.domain.services import record_status_update
 from commitments.models import Article, ArticleLink, Commitment, PublicationState, StatusUpdate
-from tests.factories import ActorFactory, ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, ArticleFactory, ArticleLinkFactory, CommitmentFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +40,15 @@ def varied():
     CommitmentFactory(state=PublicationState.DRAFT, title="Draft, never shown")
     no_address = ArticleFactory(url="", published_on=None)
     dated = ArticleFactory()
-    record_status_update(
-        commitment=overdue, status="in_progress", as_of=datetime.date(2022, 1, 3), rationale="r1", articles=[dated]
-    )
-    record_status_update(
+    verdict(commitment=overdue, status="in_progress", as_of=datetime.date(2022, 1, 3), rationale="r1", articles=[dated])
+    verdict(
         commitment=overdue,
         status="partially_met",
         as_of=datetime.date(2023, 5, 1),
         rationale="r2",
         articles=[no_address, dated],
     )
-    record_status_update(commitment=met, status="met", as_of=datetime.date(2023, 2, 1), rationale="done")
+    verdict(commitment=met, status="met", as_of=datetime.date(2023, 2, 1), rationale="done")
     ArticleLinkFactory(commitment=overdue, article=no_address, relation="setback", excerpt="A passage", note="Why")
     ArticleLinkFactory(commitment=overdue, article=dated)
     return {"overdue": overdue, "plain": plain, "met": met}

@@ -21,7 +21,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Statement, Theme
 from tests.factories import (
     ArticleFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     QuoteFactory,
     StatementFactory,
     ThemeFactory,
+    verdict,
 )
 
 CHECKS = [
@@ -66,7 +66,7 @@ def fuzzed_data(seeded):
     quote.commitments.set([priced])
     hidden = StatementFactory(state=PublicationState.DRAFT)
     draft = CommitmentFactory(statement=hidden)
-    record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Hidden.")
+    verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Hidden.")
     ArticleLinkFactory(commitment=draft)
     QuoteFactory(statement=hidden)
     return seeded

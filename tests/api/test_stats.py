@@ -5,9 +5,8 @@ import datetime
 import pytest
 
 from commitments.api.stats import public_stats
-from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Status
-from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ ZERO = dict.fromkeys(Status.values, 0)
 
 
 def rated(commitment, status):
-    record_status_update(commitment=commitment, status=status, as_of=datetime.date(2022, 1, 1), rationale="Checked.")
+    verdict(commitment=commitment, status=status, as_of=datetime.date(2022, 1, 1), rationale="Checked.")
     return commitment
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from rest_framework.authtoken.models import Token
 
-from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink, Commitment, PublicationState, Statement, StatusUpdate
 from tests.factories import (
     ActorFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     StatementFactory,
     ThemeFactory,
     UserFactory,
+    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -270,7 +270,7 @@ def test_a_status_update_goes_through_the_status_service(client, draft, editor):
 
 
 def test_an_older_update_does_not_override_the_current_status(client, draft, editor):
-    record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
     data = {"commitment": "draft-one", "status": "in_progress", "as_of": "2022-01-01", "rationale": "Earlier."}
     assert post(client, "/api/v1/status-updates/", data, editor).status_code == 201
     draft.refresh_from_db()
@@ -292,7 +292,7 @@ def test_a_bad_status_update_is_refused_and_changes_nothing(client, draft, edito
 
 
 def test_status_updates_are_append_only(client, draft, editor, superuser):
-    update = record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    update = verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
     path = f"/api/v1/status-updates/{update.pk}/"
     chief = token_headers(superuser)  # even with every permission, there is no way to edit one
     assert patch(client, path, {"status": "broken"}, chief).status_code == 405
@@ -304,7 +304,7 @@ def test_status_updates_are_append_only(client, draft, editor, superuser):
 
 def test_deleting_an_update_needs_the_permission_and_recomputes_the_status(client, draft):
     headers = token_headers(user_with("delete_statusupdate", username="chief"))
-    update = record_status_update(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Oops.")
+    update = verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Oops.")
     assert client.delete(f"/api/v1/status-updates/{update.pk}/", **headers).status_code == 204
     draft.refresh_from_db()
     assert draft.status == "not_rated"

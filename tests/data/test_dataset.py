@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from commitments.data.dataset import DatasetError, _checksum, export_dataset, import_dataset
 from commitments.domain.roles import EDITORS
-from commitments.domain.services import change_state, delete_status_update, record_status_update
+from commitments.domain.services import change_state, delete_status_update
 from commitments.models import (
     Actor,
     Article,
@@ -37,6 +37,7 @@ from tests.factories import (
     StaffFactory,
     StatementFactory,
     ThemeFactory,
+    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def rich_data(seeded):
         actors=[home_office],
     )
     change_state(obj=commitment, state=PublicationState.REVIEW, user=editor)
-    record_status_update(
+    verdict(
         commitment=commitment,
         status=Status.IN_PROGRESS,
         as_of=datetime.date(2023, 1, 2),

@@ -1,8 +1,14 @@
 import pytest
 
-from commitments.domain.services import record_status_update
 from commitments.models import Article, Commitment, PublicationState, Quote, Statement, StatusUpdate
-from tests.factories import ArticleFactory, ArticleLinkFactory, CommitmentFactory, QuoteFactory, StatementFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticleLinkFactory,
+    CommitmentFactory,
+    QuoteFactory,
+    StatementFactory,
+    verdict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +40,7 @@ def test_status_updates_follow_their_commitment(mix):
     import datetime
 
     for key in ("published", "draft", "orphan"):
-        record_status_update(commitment=mix[key], status="met", as_of=datetime.date(2022, 1, 1), rationale="x")
+        verdict(commitment=mix[key], status="met", as_of=datetime.date(2022, 1, 1), rationale="x")
     assert [u.commitment for u in StatusUpdate.objects.published()] == [mix["published"]]
 
 
@@ -57,7 +63,7 @@ def test_an_article_cited_many_times_is_listed_once(mix, client):
     article = ArticleLinkFactory(commitment=mix["published"]).article
     mix["live_statement"].articles.add(article)
     for day in (1, 2):
-        record_status_update(
+        verdict(
             commitment=mix["published"],
             status="in_progress",
             as_of=datetime.date(2022, 1, day),
@@ -65,7 +71,7 @@ def test_an_article_cited_many_times_is_listed_once(mix, client):
             articles=[article],
         )
     evidence_only = ArticleFactory()
-    record_status_update(
+    verdict(
         commitment=mix["orphan"], status="met", as_of=datetime.date(2022, 2, 1), rationale="x", articles=[evidence_only]
     )
     reported_only = ArticleFactory()

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
-from commitments.domain.services import record_status_update
 from commitments.infra.cache import VERSION_KEY, bump_data_version, current_data_version
 from commitments.models import Commitment, Status
-from tests.factories import CommitmentFactory, ThemeFactory, UserFactory
+from tests.factories import CommitmentFactory, ThemeFactory, UserFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -121,9 +120,7 @@ def test_a_new_status_update_makes_pages_stale(client, page_cache):
     commitment = CommitmentFactory()
     get_twice(client, "/counter/")
 
-    record_status_update(
-        commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="Done."
-    )
+    verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="Done.")
 
     assert client.get("/counter/")["X-Cache"] == "miss"
 
@@ -386,7 +383,7 @@ def test_a_status_update_changes_the_cached_count_of_a_status(client, count_cach
     commitment = CommitmentFactory()
     assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
 
-    record_status_update(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="r")
+    verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="r")
 
     assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 1
 

@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
-from commitments.domain.services import record_status_update
-from tests.factories import ArticleLinkFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ArticleLinkFactory, CommitmentFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_an_unchanged_page_answers_304_to_if_modified_since(client, commitment):
 
 def test_a_status_update_changes_the_etag(client, commitment):
     before = client.get("/commitments/c/")["ETag"]
-    record_status_update(commitment=commitment, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    verdict(commitment=commitment, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
     response = client.get("/commitments/c/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
     assert response["ETag"] != before

@@ -5,9 +5,8 @@ import json
 
 import pytest
 
-from commitments.domain.services import record_status_update
 from commitments.models import PublicationState
-from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def hidden():
     for commitment in [visible, *drafts]:
         commitment.themes.add(theme)
         commitment.actors.add(actor)
-        record_status_update(
+        verdict(
             commitment=commitment,
             status="met",
             as_of=datetime.date(2022, 5, 1),

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from commitments.domain.services import record_status_update
 from commitments.models import ArticleLink
 from tests.factories import (
     ActorFactory,
@@ -13,6 +12,7 @@ from tests.factories import (
     QuoteFactory,
     StatementFactory,
     ThemeFactory,
+    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,7 @@ def evil():
         themes=[theme],
         actors=[actor],
     )
-    record_status_update(
-        commitment=commitment, status="met", as_of=datetime.date(2023, 1, 1), rationale=EVIL, articles=[article]
-    )
+    verdict(commitment=commitment, status="met", as_of=datetime.date(2023, 1, 1), rationale=EVIL, articles=[article])
     ArticleLink.objects.create(commitment=commitment, article=article, excerpt=EVIL, note=EVIL)
     QuoteFactory(statement=statement, text=EVIL, speaker=actor, article=article).commitments.add(commitment)
     return commitment

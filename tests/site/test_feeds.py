@@ -5,8 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from commitments.domain.services import record_status_update
-from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +27,9 @@ def updates():
     cyber, us = ThemeFactory(slug="cyber"), ActorFactory(slug="us")
     a = CommitmentFactory(slug="a", title="Alpha", themes=[cyber], actors=[us])
     b = CommitmentFactory(slug="b", title="Bravo")
-    record_status_update(commitment=a, status="in_progress", as_of=datetime.date(2022, 1, 1), rationale="Started.")
-    record_status_update(commitment=b, status="stalled", as_of=datetime.date(2022, 6, 1), rationale="Stopped.")
-    record_status_update(commitment=a, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    verdict(commitment=a, status="in_progress", as_of=datetime.date(2022, 1, 1), rationale="Started.")
+    verdict(commitment=b, status="stalled", as_of=datetime.date(2022, 6, 1), rationale="Stopped.")
+    verdict(commitment=a, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
 
 
 def test_the_updates_feed_lists_every_update_newest_first(client, updates):

@@ -6,9 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from commitments.domain.services import record_status_update
 from commitments.site.views import PAGE_SIZE
-from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def two():
         target_date=today + datetime.timedelta(days=400),
         wording="Launch the orbital observatory together.",
     )
-    record_status_update(commitment=b, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    verdict(commitment=b, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
     return a, b
 
 

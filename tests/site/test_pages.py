@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from commitments.domain.services import record_status_update
 from commitments.models import PublicationState, Status
-from tests.factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory
+from tests.factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +114,7 @@ def test_an_unrated_commitment_says_so(client, db):
 def test_the_timeline_keeps_every_update_in_date_order(client, db):
     commitment = CommitmentFactory()
     for status, day in (("in_progress", 1), ("stalled", 2), ("met", 3)):
-        record_status_update(
-            commitment=commitment, status=status, as_of=datetime.date(2023, 1, day), rationale=f"Verdict {day}."
-        )
+        verdict(commitment=commitment, status=status, as_of=datetime.date(2023, 1, day), rationale=f"Verdict {day}.")
     html = text_of(client.get(commitment.get_absolute_url()))
     assert html.index("Verdict 1.") < html.index("Verdict 2.") < html.index("Verdict 3.")
     assert "current status" in html.split("Verdict 2.")[1]

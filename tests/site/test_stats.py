@@ -4,16 +4,15 @@ import datetime
 
 import pytest
 
-from commitments.domain.services import record_status_update
 from commitments.domain.stats import DUE_SOON_DAYS, dashboard_stats, mean_score, status_totals
 from commitments.models import PublicationState, Status
-from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory
+from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
 
 def rate(commitment, status):
-    record_status_update(commitment=commitment, status=status, as_of=datetime.date(2023, 1, 1), rationale="r")
+    verdict(commitment=commitment, status=status, as_of=datetime.date(2023, 1, 1), rationale="r")
 
 
 def test_mean_score_ignores_unrated_commitments():
