@@ -31,7 +31,7 @@ class InStateFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         obj = model_class(*args, **kwargs)
-        obj._workflow_move = True
+        obj._workflow_move = obj._status_sync = True
         obj.save()
         return obj
 

@@ -337,7 +337,7 @@ def _guard_publication(sender, instance, raw: bool = False, update_fields=None, 
     if instance._state.adding:
         if instance.state != PublicationState.DRAFT and not moved:
             raise ValidationError({"state": f"A new {_noun(instance)} starts as a draft; publish it through review."})
-        if sender is Commitment and instance.status != Status.NOT_RATED:
+        if sender is Commitment and instance.status != Status.NOT_RATED and not synced:
             raise ValidationError({"status": "A commitment's status comes from its published status updates."})
         return
     columns = ["state"] + (["status", "statement_id"] if sender is Commitment else [])
