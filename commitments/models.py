@@ -514,6 +514,19 @@ def latest_status() -> Coalesce:
     return Coalesce(Subquery(latest), Value(Status.NOT_RATED))
 
 
+def status_for_party(party, *, commitment=None, overall=None) -> Coalesce:
+    """SQL: the status by which `party` is scored on a commitment: its own verdict in force where
+    one exists, else the commitment's overall status.
+
+    The one statement of the per-party rule, used by every actor scorecard (domain/stats.py).
+    `party`, `commitment` and `overall` are expressions; by default the query is over commitments.
+    """
+    own = StatusUpdate.objects.filter(
+        commitment=commitment if commitment is not None else OuterRef("pk"), party=party, is_current=True
+    ).values("status")[:1]
+    return Coalesce(Subquery(own), overall if overall is not None else models.F("status"))
+
+
 def latest_status_in(updates: Iterable[Mapping[str, Any]]) -> str:
     """latest_status() in Python, for whole-commitment updates not saved yet and never corrected:
     dicts with "status", "as_of", "created_at" and optionally "state" (published when absent), in

@@ -3,7 +3,10 @@
 The public pages and the API's stats endpoint both read these, so the numbers a reader sees on
 `/` are the numbers a developer gets from `/api/v1/stats/`. Everything starts from
 `Commitment.objects.published()`; a theme's or actor's mean score is the mean over its rated
-(published) commitments, computed from the same per-status counts that draw its bar.
+(published) commitments, computed from the same per-status counts that draw its bar. An actor is
+scored by its own verdict on a commitment where one exists, else by the overall one
+(models.status_for_party). Every mean comes with what it rests on (`rated` of `total`) and
+whether that is enough to headline it (`score_meaningful`, settings.SCORE_MIN_RATED).
 """
 
 from __future__ import annotations
@@ -11,11 +14,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from commitments.infra.cache import cached_by_version
-from commitments.models import SETTLED_STATUSES, STATUS_SCORES, Actor, Commitment, Status, Theme, overdue_condition
+from commitments.models import (
+    SETTLED_STATUSES,
+    STATUS_SCORES,
+    Actor,
+    Commitment,
+    Status,
+    Theme,
+    overdue_condition,
+    status_for_party,
+)
 
 # "Due soon" on the dashboard: unsettled commitments whose target date falls within this window.
 DUE_SOON_DAYS = 180
@@ -30,17 +43,31 @@ def mean_score(counts: dict[str, int]) -> float | None:
     return round(sum(score * n for score, n in rated) / total, 2)
 
 
+def score_meaningful(rated: int) -> bool:
+    """Whether a mean over `rated` commitments is enough to headline (settings.SCORE_MIN_RATED)."""
+    return rated >= settings.SCORE_MIN_RATED
+
+
 def status_mix(counts: dict[str, int]) -> list[dict]:
     """Counts in vocabulary order, every status present (zero when absent), for bars and legends."""
     return [{"status": status.value, "label": status.label, "count": counts.get(status.value, 0)} for status in Status]
 
 
-def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: datetime.date | None = None) -> dict:
-    """Totals by status, plus overdue and due-soon counts, in one query."""
+def status_totals(
+    queryset: QuerySet[Commitment] | None = None, *, today: datetime.date | None = None, party: Actor | None = None
+) -> dict:
+    """Totals by status, plus overdue and due-soon counts, in one query.
+
+    With a `party`, each commitment is counted by that party's own verdict where it has one
+    (an actor's page); overdue and due soon stay the commitment's.
+    """
     queryset = Commitment.objects.published() if queryset is None else queryset
     today = today or timezone.localdate()
     unsettled_due = Q(target_date__isnull=False) & ~Q(status__in=SETTLED_STATUSES)
-    aggregates = {f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in Status}
+    scored_by = "status"
+    if party is not None:
+        queryset, scored_by = queryset.annotate(party_status=status_for_party(party.pk)), "party_status"
+    aggregates = {f"status_{status.value}": Count("pk", filter=Q(**{scored_by: status})) for status in Status}
     row = queryset.aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=overdue_condition(today)),
@@ -60,11 +87,12 @@ def status_totals(queryset: QuerySet[Commitment] | None = None, *, today: dateti
         "by_status": status_mix(counts),
         "rated": row["total"] - counts[Status.NOT_RATED],
         "mean_score": mean_score(counts),
+        "score_meaningful": score_meaningful(row["total"] - counts[Status.NOT_RATED]),
     }
 
 
 def _group_rows(group: str) -> QuerySet:
-    """Published commitments counted per (theme or actor, status), with the overdue ones among them."""
+    """Published commitments counted per (theme, status), with the overdue ones among them."""
     return (
         Commitment.objects.published()
         .values(f"{group}__slug", "status")
@@ -73,11 +101,31 @@ def _group_rows(group: str) -> QuerySet:
     )
 
 
-def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[dict]:
+def _actor_rows() -> QuerySet:
+    """Published commitments counted per (actor, the status the actor is scored by), with the
+    overdue ones among them (overdue is the commitment's)."""
+    through = Commitment.actors.through
+    today = timezone.localdate()
+    overdue = Q(commitment__target_date__lt=today) & ~Q(commitment__status__in=SETTLED_STATUSES)
+    return (
+        through.objects.filter(commitment__in=Commitment.objects.published())
+        .annotate(
+            status=status_for_party(
+                OuterRef("actor_id"), commitment=OuterRef("commitment_id"), overall=F("commitment__status")
+            )
+        )
+        .values("actor__slug", "status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue))
+        .order_by()
+    )
+
+
+def _scorecards(key: str, rows: Iterable[dict], everyone: Iterable) -> list[dict]:
+    """Cards from rows of (`key`: slug, status, n, overdue)."""
     per_slug: dict[str, dict[str, int]] = {}
     overdue: dict[str, int] = {}
     for row in rows:
-        slug = row[f"{group}__slug"]
+        slug = row[key]
         if slug is not None:
             per_slug.setdefault(slug, {})[row["status"]] = row["n"]
             overdue[slug] = overdue.get(slug, 0) + row["overdue"]
@@ -90,7 +138,8 @@ def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[di
                 "name": obj.name,
                 "total": sum(counts.values()),
                 "overdue": overdue.get(obj.slug, 0),
-                "rated": sum(counts.values()) - counts.get(Status.NOT_RATED, 0),
+                "rated": (rated := sum(counts.values()) - counts.get(Status.NOT_RATED, 0)),
+                "score_meaningful": score_meaningful(rated),
                 "counts": {status.value: counts.get(status.value, 0) for status in Status},
                 "by_status": status_mix(counts),
                 "mean_score": mean_score(counts),
@@ -101,13 +150,13 @@ def _scorecards(group: str, rows: Iterable[dict], everyone: Iterable) -> list[di
 
 def theme_scorecards(*, with_empty: bool = False) -> list[dict]:
     """Per theme: status counts and mean score, in theme-name order. Two queries."""
-    cards = _scorecards("themes", _group_rows("themes"), Theme.objects.only("slug", "name"))
+    cards = _scorecards("themes__slug", _group_rows("themes"), Theme.objects.only("slug", "name"))
     return cards if with_empty else [card for card in cards if card["total"]]
 
 
 def actor_scorecards(*, with_empty: bool = False) -> list[dict]:
     """Per actor: status counts and mean score, most commitments first. Two queries."""
-    cards = _scorecards("actors", _group_rows("actors"), Actor.objects.only("slug", "name"))
+    cards = _scorecards("actor__slug", _actor_rows(), Actor.objects.only("slug", "name"))
     cards.sort(key=lambda card: (-card["total"], card["name"]))
     return cards if with_empty else [card for card in cards if card["total"]]
 

@@ -313,7 +313,7 @@ class ScorecardDetailView(ConditionalMixin, DetailView):
     def get_context_data(self, **kwargs):
         commitments = Commitment.objects.published().filter(**{self.relation: self.object})
         # The totals count the same rows as the pages: 50 ms spared for a theme of 20,000.
-        totals = stats.status_totals(commitments)
+        totals = stats.status_totals(commitments, party=self.object if self.relation == "actors" else None)
         page, page_message = paginate(
             self.request, commitments.order_by("-statement__made_on", "id"), count=totals["total"]
         )

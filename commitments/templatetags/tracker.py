@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from commitments.infra.paths import detail_path
@@ -28,6 +29,23 @@ def signed_score(value: float | int | None) -> str:
         return "0"
     text = f"{abs(value):.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(abs(value))
     return ("+" if value > 0 else MINUS) + text
+
+
+@register.simple_tag
+def score_basis(card: dict, plain: bool = False) -> SafeString | str:
+    """A mean score with what it rests on: "+1 over 5 of 13 rated". Below the minimum of rated
+    commitments (settings.SCORE_MIN_RATED) it says the score is not yet meaningful instead of
+    headlining it, and still gives the figure; with nothing rated it says so. `plain` gives
+    text without markup, for meta descriptions."""
+    if plain:
+        return strip_tags(score_basis(card))
+    rated, total = card["rated"], card["total"]
+    if not rated:
+        return format_html("not rated yet ({} of {} rated)", rated, total)
+    score = signed_score(card["mean_score"])
+    if not card["score_meaningful"]:
+        return format_html("too few rated for a meaningful score ({} of {} rated; mean {})", rated, total, score)
+    return format_html("<strong>{}</strong> over {} of {} rated", score, rated, total)
 
 
 @register.filter

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
+from commitments.domain import stats
 from commitments.models import PublicationState, Status
-from tests.factories import ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
+from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,13 @@ def test_the_dashboard_counts_statuses_and_draws_theme_bars(client, seeded):
     assert 'aria-label="Not rated: 12 of 13"' in html
     # The data-access theme's bar is all green and its mean is +1.
     assert 'aria-label="Lawful access to data: 1 met"' in html
-    assert re.search(r'href="/themes/data-access/">Lawful access to data</a>.*?mean score <strong>\+1</strong>', html)
+    # One rated commitment is too few to headline a mean: the figure comes with its basis.
+    assert re.search(
+        r'href="/themes/data-access/">Lawful access to data</a>.*?mean score too few rated for a meaningful '
+        r"score \(1 of 1 rated; mean \+1\)",
+        html,
+    )
+    assert "Too few are rated for a meaningful mean score yet: 1 of 13 rated (mean +1)" in html
     assert "Latest status updates" in html and f'href="{DATA_ACCESS}#update-' in html
     assert 'href="/statements/us-uk-security-cooperation-2021/"' in html
 
@@ -159,11 +166,40 @@ def test_theme_and_actor_scorecards_show_mix_and_mean(client, seeded):
     themes = text_of(client.get("/themes/"))
     assert 'aria-label="Serious &amp; organised crime: 1 not rated, 1 met"' in themes
     theme = text_of(client.get("/themes/organised-crime/"))
-    assert "<strong>2</strong> commitments" in theme and "mean score <strong>+1</strong>" in theme
+    assert "<strong>2</strong> commitments" in theme
+    assert "mean score too few rated for a meaningful score (1 of 2 rated; mean +1)" in theme
     actor = text_of(client.get("/actors/priti-patel/"))
     assert "Home Secretary (2019–2022)" in actor and 'href="/actors/uk-home-office/"' in actor
-    assert "mean score <strong>–</strong>" in actor  # nothing rated
+    assert "mean score not rated yet (0 of 1 rated)" in actor
     assert "Dismantle serious and organised crime groups" in actor
+
+
+def test_a_mean_is_headlined_once_enough_commitments_are_rated(client, db, settings):
+    settings.SCORE_MIN_RATED = 2
+    theme = ThemeFactory(slug="cyber", name="Cyber")
+    for status in (Status.MET, Status.BROKEN, None):
+        commitment = CommitmentFactory(themes=[theme])
+        if status:
+            verdict(commitment=commitment, status=status, as_of=datetime.date(2022, 1, 1))
+    page = text_of(client.get("/themes/cyber/"))
+    assert "mean score <strong>0</strong> over 2 of 3 rated" in page
+    settings.SCORE_MIN_RATED = 3
+    page = text_of(client.get("/themes/cyber/"))
+    assert "too few rated for a meaningful score (2 of 3 rated; mean 0)" in page
+    assert "<strong>0</strong> over" not in page
+
+
+def test_an_actor_is_scored_by_its_own_verdict_where_it_has_one(client, db):
+    uk = ActorFactory(slug="uk", name="United Kingdom")
+    us = ActorFactory(slug="us", name="United States")
+    commitment = CommitmentFactory(actors=[uk, us])
+    verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1))
+    verdict(commitment=commitment, status=Status.MET, as_of=datetime.date(2023, 1, 1), party=uk)
+    uk_page, us_page = text_of(client.get("/actors/uk/")), text_of(client.get("/actors/us/"))
+    assert "(1 of 1 rated; mean +1)" in uk_page  # its own verdict: met
+    assert "(1 of 1 rated; mean 0)" in us_page  # no verdict of its own: the overall one
+    cards = {card["slug"]: card for card in stats.actor_scorecards()}
+    assert cards["uk"]["counts"][Status.MET] == 1 and cards["us"]["counts"][Status.IN_PROGRESS] == 1
 
 
 def test_the_themes_page_lists_themes_without_commitments(client, db):
