@@ -21,6 +21,7 @@ from commitments.domain import stats
 from commitments.domain.rows import list_items
 from commitments.domain.search import RankedPaginator
 from commitments.models import (
+    PublicationState,
     SETTLED_STATUSES,
     Actor,
     Article,
@@ -226,11 +227,15 @@ class CommitmentDetailView(ConditionalMixin, DetailView):
             Prefetch("actors", queryset=Actor.objects.only("name", "slug", "role")),
             Prefetch("statement__articles", queryset=Article.objects.defer("body", "raw_text")),
             # Oldest first: the timeline reads forward from the day the commitment was made.
+            # Published updates only (drafts wait for review), corrected ones included: the
+            # timeline shows them as corrected. Oldest first: it reads forward from the day the
+            # commitment was made.
             Prefetch(
                 "updates",
-                queryset=StatusUpdate.objects.order_by("as_of", "created_at", "id").prefetch_related(
-                    Prefetch("evidence", queryset=Article.objects.defer("body", "raw_text"))
-                ),
+                queryset=StatusUpdate.objects.filter(state=PublicationState.PUBLISHED)
+                .select_related("party")
+                .order_by("as_of", "created_at", "id")
+                .prefetch_related(Prefetch("evidence", queryset=Article.objects.defer("body", "raw_text"))),
             ),
             Prefetch(
                 "links",
@@ -242,7 +247,23 @@ class CommitmentDetailView(ConditionalMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         updates = list(self.object.updates.all())
-        return {**super().get_context_data(**kwargs), "updates": updates, "latest": updates[-1] if updates else None}
+        by_pk = {update.pk: update for update in updates}
+        for update in updates:
+            update.correction, update.corrected_update = None, by_pk.get(update.corrects_id)
+        for update in sorted(updates, key=lambda u: (u.state_changed_at or u.created_at, u.pk)):
+            corrected = by_pk.get(update.corrects_id)
+            if corrected is not None and corrected.correction is None:
+                corrected.correction = update  # the first published correction
+        current = {update.party_id: update for update in updates if update.is_current}
+        own = {actor.pk: current.get(actor.pk) for actor in self.object.actors.all()}
+        return {
+            **super().get_context_data(**kwargs),
+            "updates": updates,
+            "latest": current.get(None),
+            # Each party beside the overall verdict: its own, or the overall one applying to it.
+            "party_verdicts": [(actor, own[actor.pk]) for actor in self.object.actors.all()],
+            "has_party_verdicts": any(own.values()),
+        }
 
 
 class StatementListView(ConditionalMixin, TemplateView):
