@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -21,12 +22,12 @@ from commitments.domain import stats
 from commitments.domain.rows import list_items
 from commitments.domain.search import RankedPaginator
 from commitments.models import (
-    PublicationState,
     SETTLED_STATUSES,
     Actor,
     Article,
     ArticleLink,
     Commitment,
+    PublicationState,
     Quote,
     Statement,
     Status,
@@ -368,7 +369,12 @@ class MethodologyView(ConditionalMixin, TemplateView):
     template_name = "commitments/methodology.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "statuses": list(Status)}
+        return {
+            **super().get_context_data(**kwargs),
+            "statuses": list(Status),
+            "min_rated": settings.SCORE_MIN_RATED,
+            "four_eyes": settings.FOUR_EYES,
+        }
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -71,3 +71,13 @@ def test_a_corrected_verdict_stays_in_the_timeline_marked_and_linked_both_ways(c
     assert "current status" in correction and "current status" not in corrected
     verdict_box = html.split('<div class="verdict')[1].split("</div>")[0]
     assert "In progress" in verdict_box and f"#update-{fix.pk}" in verdict_box
+
+
+def test_the_methodology_states_the_rules_of_parties_corrections_and_coverage(client, db, settings):
+    html = text_of(client.get("/methodology/"))
+    assert "by the actor's own verdict where one exists and by the overall verdict otherwise" in html
+    assert "while fewer than 3 of its commitments are rated" in html
+    assert "a published verdict is never deleted" in html
+    assert "neither wrote it nor last changed it" in html
+    settings.FOUR_EYES = False
+    assert "one-person newsroom" in text_of(client.get("/methodology/"))
