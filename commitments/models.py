@@ -591,7 +591,7 @@ class StatusUpdate(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="corrections",
         help_text="The published update this one corrects. Once this one is published, that one no longer counts, whatever its date.",
     )

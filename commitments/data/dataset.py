@@ -23,14 +23,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from commitments.domain.services import sync_status
+from commitments.domain.services import sync_status, updates_in_force
 from commitments.models import (
+    RATED_STATUSES,
     Actor,
     Article,
     ArticleLink,
@@ -44,7 +46,12 @@ from commitments.models import (
 )
 
 FORMAT = "commitment-tracker-dataset"
-VERSION = 1
+# 2: status updates carry their publication state, party, the update they correct, who last
+# edited them and whether they are in force; statements and commitments who created and last
+# edited them. Version 1 files are still read: their updates were all public, so they are
+# restored as published, with no party.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # Restore order: each section refers only to earlier sections, to users, or to itself (parents).
 SECTIONS: dict[str, type[models.Model]] = {
@@ -212,8 +219,11 @@ def read_document(data: bytes) -> dict[str, list[dict]]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DatasetError(f'This is not a commitment tracker dataset (expected "format": "{FORMAT}").')
     version = document.get("version")
-    if version != VERSION:
-        raise DatasetError(f"Dataset version {version!r} is not supported: this tracker reads version {VERSION}.")
+    if version not in READABLE_VERSIONS:
+        raise DatasetError(
+            f"Dataset version {version!r} is not supported: this tracker reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}."
+        )
     records = document.get("records")
     if not isinstance(records, dict) or set(records) != set(SECTIONS):
         raise DatasetError(f"The dataset must have exactly these sections: {', '.join(SECTIONS)}.")
@@ -226,7 +236,18 @@ def read_document(data: bytes) -> dict[str, list[dict]]:
             )
     if document.get("checksum") != _checksum(records):
         raise DatasetError("The checksum does not match the records: the file was damaged or edited after export.")
+    if version == 1:
+        for row in records["status_updates"]:
+            if isinstance(row, dict):
+                row.setdefault("state", "published")
     return records
+
+
+def document_version(data: bytes) -> int | None:
+    try:
+        return json.loads(data.decode("utf-8")).get("version")
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return None
 
 
 def _decode_section(name: str, rows: list) -> list[dict]:
@@ -297,7 +318,7 @@ def import_dataset(data: bytes, *, merge: bool = False) -> ImportReport:
                 id_maps[model], created[model] = _restore_section(
                     name, model, sections[name], users, id_maps, merge, report
                 )
-            _check_invariants(created)
+            _check_invariants(created, recompute_in_force=document_version(data) == 1)
             if not merge:
                 _reset_sequences()
     except DatasetError:
@@ -416,8 +437,13 @@ def _restore_section(name, model, rows, users, id_maps, merge, report) -> tuple[
     return id_map, {obj.pk for obj in new_objs}
 
 
-def _check_invariants(created: dict[type[models.Model], set[int]]) -> None:
-    """Refuse the restore when a restored record breaks a rule the services keep."""
+def _check_invariants(created: dict[type[models.Model], set[int]], *, recompute_in_force: bool = False) -> None:
+    """Refuse the restore when a restored record breaks a rule the services keep.
+
+    A restore writes records as they were exported, past the workflow; what the workflow
+    guarantees of a published record is checked here instead: evidence and dates of verdicts,
+    the content of commitments, four eyes, and the statuses and updates in force.
+    """
     # Updates merged into commitments that were already here move their status: the service
     # decides it. A restored commitment must already agree with its restored updates.
     new_updates = StatusUpdate.objects.filter(pk__in=created[StatusUpdate])
@@ -425,6 +451,18 @@ def _check_invariants(created: dict[type[models.Model], set[int]]) -> None:
     for pk in sorted(existing_with_new_updates):
         sync_status(Commitment(pk=pk))
     commitment_ids = created[Commitment]
+    if recompute_in_force:  # version 1 knew no updates in force: the service decides them
+        for pk in sorted(set(new_updates.values_list("commitment_id", flat=True)) & commitment_ids):
+            sync_status(Commitment(pk=pk))
+    _check_published_rules(created)
+    for pk in sorted(set(new_updates.values_list("commitment_id", flat=True)) & commitment_ids):
+        expected = updates_in_force(pk)
+        actual = set(StatusUpdate.objects.filter(commitment_id=pk, is_current=True).values_list("pk", flat=True))
+        if expected != actual:
+            raise DatasetError(
+                f"Commitment id {pk}: the updates marked in force ({sorted(actual)}) are not the ones the rule "
+                f"gives ({sorted(expected)})."
+            )
     wrong = (
         Commitment.objects.filter(pk__in=commitment_ids)
         .annotate(expected=latest_status())
@@ -440,6 +478,46 @@ def _check_invariants(created: dict[type[models.Model], set[int]]) -> None:
         expected = content_hash(article.body) if article.body.strip() else ""
         if article.content_hash != expected:
             raise DatasetError(f"Article id {article.pk}: its content hash does not match its text.")
+
+
+def _check_published_rules(created: dict[type[models.Model], set[int]]) -> None:
+    published = models.Q(state="published")
+    updates = StatusUpdate.objects.filter(published, pk__in=created[StatusUpdate])
+    bare = updates.filter(status__in=RATED_STATUSES, evidence__isnull=True).values_list("pk", flat=True)[:5]
+    if bare:
+        raise DatasetError(f"Published rated status updates without evidence: ids {', '.join(map(str, bare))}.")
+    today = timezone.localdate()
+    out_of_range = updates.filter(
+        models.Q(as_of__gt=today) | models.Q(as_of__lt=models.F("commitment__statement__made_on"))
+    ).values_list("pk", flat=True)[:5]
+    if out_of_range:
+        raise DatasetError(
+            f"Status updates dated after today or before their statement: ids {', '.join(map(str, out_of_range))}."
+        )
+    commitments = Commitment.objects.filter(published, pk__in=created[Commitment])
+    incomplete = commitments.filter(
+        models.Q(wording="") | models.Q(actors__isnull=True) | models.Q(themes__isnull=True)
+    ).values_list("slug", flat=True)[:5]
+    if incomplete:
+        raise DatasetError(f"Published commitments without wording, actor or theme: {', '.join(incomplete)}.")
+    orphaned = commitments.exclude(statement__state="published").values_list("slug", flat=True)[:5]
+    if orphaned:
+        raise DatasetError(f"Published commitments of unpublished statements: {', '.join(orphaned)}.")
+    if settings.FOUR_EYES:
+        for model, created_field in ((Statement, "created_by"), (Commitment, "created_by"), (StatusUpdate, "author")):
+            self_published = (
+                model.objects.filter(published, pk__in=created[model], state_changed_by__isnull=False)
+                .filter(
+                    models.Q(state_changed_by=models.F(created_field))
+                    | models.Q(state_changed_by=models.F("last_edited_by"))
+                )
+                .values_list("pk", flat=True)[:5]
+            )
+            if self_published:
+                raise DatasetError(
+                    f"{model._meta.verbose_name_plural.capitalize()} published by their own author (four eyes): "
+                    f"ids {', '.join(map(str, self_published))}."
+                )
 
 
 def _reset_sequences() -> None:

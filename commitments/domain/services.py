@@ -87,6 +87,16 @@ def check_as_of(commitment: Commitment, as_of: datetime.date) -> None:
         raise ValidationError({"as_of": f"{as_of:%Y-%m-%d} is before the statement was made ({made_on:%Y-%m-%d})."})
 
 
+def updates_in_force(commitment_pk: int) -> set[int]:
+    """Ids of the updates that decide now: the latest counting one of the whole commitment and
+    of each party (the rule of models.latest_status, per party)."""
+    in_force: dict[int | None, int] = {}
+    counting = StatusUpdate.objects.counting().filter(commitment_id=commitment_pk).order_by(*LATEST_FIRST)
+    for pk, party_id in counting.values_list("pk", "party_id"):
+        in_force.setdefault(party_id, pk)  # the first of each party is its latest
+    return set(in_force.values())
+
+
 def sync_status(commitment: Commitment) -> Commitment:
     """Bring the commitment's status and the updates in force up to date with the rule.
 
@@ -101,11 +111,7 @@ def sync_status(commitment: Commitment) -> Commitment:
             .annotate(expected=latest_status())
             .values_list("expected", flat=True)
         ).get()
-        in_force: dict[int | None, int] = {}
-        counting = StatusUpdate.objects.counting().filter(commitment=locked).order_by(*LATEST_FIRST)
-        for pk, party_id in counting.values_list("pk", "party_id"):
-            in_force.setdefault(party_id, pk)  # the first of each party is its latest
-        current = set(in_force.values())
+        current = updates_in_force(locked.pk)
         updates = StatusUpdate.objects.filter(commitment=locked)
         updates.filter(is_current=True).exclude(pk__in=current).update(is_current=False)
         if current:
@@ -180,7 +186,8 @@ def delete_status_update(*, update: StatusUpdate, user=None) -> None:
 def _refuse_deleting_published(sender, instance: StatusUpdate, origin=None, **kwargs) -> None:
     # Covers every path (admin bulk actions, querysets, scripts); deleting the commitment itself
     # takes its updates with it.
-    if instance.state == PublicationState.PUBLISHED and not isinstance(origin, Commitment):
+    with_commitment = isinstance(origin, Commitment) or getattr(origin, "model", None) is Commitment
+    if instance.state == PublicationState.PUBLISHED and not with_commitment:
         raise ValidationError(
             "A published status update is never deleted: record a new update that corrects it instead."
         )

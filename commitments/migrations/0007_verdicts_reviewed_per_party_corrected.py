@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='statusupdate',
             name='corrects',
-            field=models.ForeignKey(blank=True, help_text='The published update this one corrects. Once this one is published, that one no longer counts, whatever its date.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='commitments.statusupdate'),
+            field=models.ForeignKey(blank=True, help_text='The published update this one corrects. Once this one is published, that one no longer counts, whatever its date.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='corrections', to='commitments.statusupdate'),
         ),
         migrations.AddField(
             model_name='statusupdate',

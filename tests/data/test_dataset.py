@@ -42,7 +42,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-MODELS = [Quote, ArticleLink, StatusUpdate, Commitment, Statement, Article, Actor, Theme]
+# Commitments before their updates: a published update goes only with its commitment.
+MODELS = [Quote, ArticleLink, Commitment, StatusUpdate, Statement, Article, Actor, Theme]
 
 
 @pytest.fixture
@@ -74,6 +75,30 @@ def rich_data(seeded):
         articles=[article],
         author=editor,
     )
+    # A party's own verdict, and a corrected one with its correction.
+    wrong = verdict(
+        commitment=commitment,
+        status=Status.MET,
+        as_of=datetime.date(2023, 2, 1),
+        party=home_office,
+        author=editor,
+        articles=[article],
+    )
+    verdict(
+        commitment=commitment,
+        status=Status.STALLED,
+        as_of=datetime.date(2023, 1, 15),
+        party=home_office,
+        corrects=wrong,
+        articles=[article],
+    )
+    verdict(
+        commitment=commitment,
+        status=Status.BROKEN,
+        as_of=datetime.date(2023, 3, 1),
+        articles=[],
+        state=PublicationState.DRAFT,
+    )
     ArticleLinkFactory(commitment=commitment, article=article, added_by=publisher, excerpt="Article body")
     quote = QuoteFactory(speaker=ActorFactory(kind=Actor.Kind.PERSON), article=article, statement=statement)
     quote.commitments.set([commitment])
@@ -93,14 +118,14 @@ def test_two_exports_of_the_same_data_are_byte_identical(rich_data):
 
 def test_the_export_is_versioned_json_with_every_section(rich_data):
     document = json.loads(export_dataset())
-    assert (document["format"], document["version"]) == ("commitment-tracker-dataset", 1)
+    assert (document["format"], document["version"]) == ("commitment-tracker-dataset", 2)
     assert document["counts"] == {
         "themes": 12,
         "actors": 12,
         "articles": 3,
         "statements": 2,
         "commitments": 14,
-        "status_updates": 2,
+        "status_updates": 5,
         "article_links": 2,
         "quotes": 3,
     }
@@ -175,8 +200,8 @@ def rewrite(data, change):
         (lambda d: d[: len(d) // 2], "not valid JSON .* truncated or corrupted"),
         (lambda d: b"\xff\xfe" + d, "not UTF-8"),
         (
-            lambda d: d.replace(b'"version": 1', b'"version": 2'),
-            "version 2 is not supported: this tracker reads version 1",
+            lambda d: d.replace(b'"version": 2', b'"version": 3'),
+            "version 3 is not supported: this tracker reads versions 1, 2",
         ),
         (lambda d: d.replace(b"commitment-tracker-dataset", b"something-else"), "not a commitment tracker dataset"),
         (lambda d: d.replace(b'"met"', b'"broken"'), "checksum does not match"),
@@ -239,9 +264,107 @@ def test_a_database_that_holds_records_is_refused_without_merge(rich_data):
 # --- Merge
 
 
+def test_the_new_fields_of_status_updates_are_exported(rich_data):
+    updates = json.loads(export_dataset())["records"]["status_updates"]
+    mine = [u for u in updates if u["commitment"] == rich_data.pk]
+    assert {u["state"] for u in mine} == {"published", "draft"}
+    correction = next(u for u in mine if u["corrects"])
+    assert correction["party"] is not None and correction["is_current"] is True
+    assert next(u for u in mine if u["id"] == correction["corrects"])["is_current"] is False
+    assert next(u for u in mine if u["status"] == Status.MET)["last_edited_by"] == "ed"
+
+
+def test_a_version_1_file_is_read_with_its_updates_published(rich_data):
+    document = json.loads(export_dataset())
+    records = document["records"]
+    records["status_updates"] = [
+        u for u in records["status_updates"] if u["party"] is None and u["state"] == "published"
+    ]
+    new_fields = {
+        "status_updates": (
+            "state",
+            "state_changed_at",
+            "state_changed_by",
+            "party",
+            "corrects",
+            "last_edited_by",
+            "is_current",
+        ),
+        "statements": ("created_by", "last_edited_by"),
+        "commitments": ("created_by", "last_edited_by"),
+    }
+    for name, fields in new_fields.items():
+        for row in records[name]:
+            for f in fields:
+                row.pop(f)
+    document.update(version=1, counts={k: len(v) for k, v in records.items()}, checksum=_checksum(records))
+    wipe()
+    import_dataset(json.dumps(document).encode())
+    assert StatusUpdate.objects.count() == len(records["status_updates"])
+    assert set(StatusUpdate.objects.values_list("state", flat=True)) == {PublicationState.PUBLISHED}
+    in_force = StatusUpdate.objects.filter(is_current=True)
+    assert in_force.count() == Commitment.objects.filter(updates__isnull=False).distinct().count()
+    assert Commitment.objects.get(pk=rich_data.pk).status == Status.IN_PROGRESS
+
+
+def edited_export(change) -> bytes:
+    document = json.loads(export_dataset())
+    change(document["records"])
+    document["checksum"] = _checksum(document["records"])
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda r: [
+                u.update(evidence=[]) for u in r["status_updates"] if u["status"] == "met" and u["party"] is None
+            ],
+            "Published rated status updates without evidence",
+        ),
+        (
+            lambda r: [u.update(as_of="2099-01-01") for u in r["status_updates"] if u["status"] == "met"],
+            "dated after today or before their statement",
+        ),
+        (
+            lambda r: [c.update(themes=[]) for c in r["commitments"] if c["state"] == "published"],
+            "Published commitments without wording, actor or theme",
+        ),
+        (
+            lambda r: [
+                s.update(state="draft") for s in r["statements"] if s["slug"] == "us-uk-security-cooperation-2021"
+            ],
+            "Published commitments of unpublished statements",
+        ),
+        (
+            lambda r: [
+                u.update(state_changed_by="ed")
+                for u in r["status_updates"]
+                if u["last_edited_by"] == "ed" and u["state"] == "published"
+            ],
+            r"published by their own author \(four eyes\)",
+        ),
+        (
+            lambda r: [u.update(is_current=not u["is_current"]) for u in r["status_updates"] if u["corrects"]],
+            "not the ones the rule gives",
+        ),
+    ],
+    ids=["no-evidence", "future", "no-theme", "draft-statement", "self-published", "in-force"],
+)
+def test_a_restore_cannot_publish_what_the_workflow_would_refuse(rich_data, change, message):
+    data = edited_export(change)
+    wipe()
+    with pytest.raises(DatasetError, match=message):
+        import_dataset(data)
+    assert not Commitment.objects.exists() and not StatusUpdate.objects.exists()
+
+
 def test_merge_adds_only_what_is_missing_and_the_status_service_decides(seeded):
     data = export_dataset()
     met = Commitment.objects.get(status=Status.MET)
+    # A database that never had this update (a published one is never deleted: unpublish it first).
+    change_state(obj=met.updates.get(), state=PublicationState.DRAFT, user=None, system=True)
     delete_status_update(update=met.updates.get())
     Theme.objects.get(slug="space").delete()
     assert Commitment.objects.get(pk=met.pk).status == Status.NOT_RATED
