@@ -47,8 +47,9 @@ def analyse(
     if not cleaned.body.strip():
         raise ImportRefused("Nothing is left of the input once page furniture is removed.")
     sentences = split_sentences(cleaned.paragraphs)
-    # Labels, names and headings have no full stop; an article has at least one sentence that ends.
-    if not any(SENTENCE_END.search(s.text) for s in sentences):
+    # Labels, names and headings have no full stop; an article has at least one sentence that ends,
+    # or a list under a lead-in.
+    if not any(SENTENCE_END.search(s.text) for s in sentences) and not cleaned.lead_ins:
         raise ImportRefused("The input has no sentences to read; is it an article?")
     metadata = extract_metadata(cleaned, html=html_meta, url=url, publisher=publisher, published_on=published_on)
     # Pledges dated before this year are history. A date above the headline bounds it when no publication date is known.

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .normalising import is_item, item_text, lead_ins, normalise_lines
 from .reading import ImportRefused
 
 MONTHS = {
@@ -75,15 +76,22 @@ FURNITURE_LINES = [
 ]
 WEATHER_LINE = re.compile(r"-?\d{1,3}(?:\.\d)?\s*°?\s*[FC]\b.{0,30}", re.I)
 AUTHOR_BOX_START = re.compile(r"(?:author avatar|about the author|author bio(?:graphy)?)\s*:?", re.I)
-BYLINE = re.compile(r"by\s+(?P<author>[^|,–—]+?)\s*(?:[|,–—]\s*(?P<rest>.*))?", re.I)
+BYLINE = re.compile(r"(?:[-–—]\s*)?by\s+(?P<author>[^|,–—]+?)\s*(?:[|,–—]\s*(?P<rest>.*))?", re.I)
 LABELLED_DATE = re.compile(r"(?:published|posted|first published|date)(?:\s+on)?\s*:?\s*(?P<date>.+)", re.I)
 
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def is_prose(line: str) -> bool:
-    """A paragraph of article text, as opposed to a headline, label or widget."""
-    return len(line.split()) >= 8 and bool(SENTENCE_END.search(line.strip()))
+    """A paragraph of article text, as opposed to a headline, label or widget.
+
+    A list item of four words or more is text even without a full stop, and so is the lead-in
+    that introduces a list ("The ministers committed to:").
+    """
+    if is_item(line):
+        return len(item_text(line).split()) >= 4
+    line = line.strip()
+    return len(line.split()) >= 8 and (bool(SENTENCE_END.search(line)) or line.endswith(":"))
 
 
 @dataclass
@@ -101,10 +109,10 @@ class Cleaned:
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
 
-
-def _lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return [line.strip() for line in text.split("\n")]
+    @property
+    def lead_ins(self) -> dict[int, list[int]]:
+        """For each list item under a lead-in ending with a colon, the paragraphs its wording starts with."""
+        return lead_ins(self.paragraphs)
 
 
 def drop_furniture_lines(lines: list[str], removed: list) -> list[str]:
@@ -148,7 +156,8 @@ def drop_repeated_blurbs(lines: list[str], removed: list) -> list[str]:
 
 def split_header(lines: list[str], cleaned: Cleaned) -> list[str]:
     """Take the lines before the first prose paragraph apart: headline, byline, dates, widgets."""
-    first = next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    # A list does not open an article; a bulleted byline ("- By …") belongs to the header.
+    first = next((i for i, line in enumerate(lines) if is_prose(line) and not is_item(line)), None)
     if first is None:
         return lines
     titles = []
@@ -197,13 +206,14 @@ def drop_trailing_fragments(lines: list[str], removed: list) -> list[str]:
 def clean_text(raw: str) -> Cleaned:
     """Strip page furniture from plain text and keep the article's own paragraphs."""
     cleaned = Cleaned(paragraphs=[])
-    lines = _lines(raw)
+    lines = normalise_lines(raw, cleaned.removed)
     lines = drop_furniture_lines(lines, cleaned.removed)
     lines, cleaned.author_box_name = drop_author_boxes(lines, cleaned.removed)
     lines = drop_repeated_blurbs(lines, cleaned.removed)
     lines = split_header(lines, cleaned)
     lines = drop_trailing_fragments(lines, cleaned.removed)
-    cleaned.paragraphs = [" ".join(line.split()) for line in lines if line.strip()]
+    # List items keep their indentation: it says which item a nested item belongs to.
+    cleaned.paragraphs = [line.rstrip() if is_item(line) else line.strip() for line in lines if line.strip()]
     return cleaned
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -30,6 +30,8 @@ class ImportResult:
     quotes: list[dict]
     related_commitments: list[dict]
     notes: list[str]
+    # (reason, text) of every line the cleaning dropped: nothing leaves the article unannounced.
+    removed: list[dict] = field(default_factory=list)
     dry_run: bool = False
 
     def as_dict(self) -> dict:
@@ -42,6 +44,7 @@ class ImportResult:
             "quotes": self.quotes,
             "related_commitments": self.related_commitments,
             "notes": self.notes,
+            "removed": self.removed,
         }
 
 
@@ -277,6 +280,7 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         quotes=quote_rows,
         related_commitments=related,
         notes=notes,
+        removed=[{"reason": reason, "text": text} for reason, text in cleaned.removed],
     )
 
 
