@@ -54,7 +54,7 @@ def analyse(
     metadata = extract_metadata(cleaned, html=html_meta, url=url, publisher=publisher, published_on=published_on)
     # Pledges dated before this year are history. A date above the headline bounds it when no publication date is known.
     known = metadata.published_on.value or (cleaned.header_dates or [timezone.localdate()])[0]
-    candidates = find_candidates(sentences, reference_year=known.year, vocabulary=vocabulary)
+    candidates = find_candidates(sentences, reference_year=known.year, vocabulary=vocabulary, lead_ins=cleaned.lead_ins)
     quotes = find_quotes(cleaned.paragraphs, vocabulary)
     parties = article_parties(cleaned.body, vocabulary)
     for candidate in candidates:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalising import is_item
+
 
 def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -58,8 +60,8 @@ def split_sentences(paragraphs: list[str]) -> list[Sentence]:
         for index, paragraph in enumerate(paragraphs)
         for start, end in sentence_spans(paragraph)
     ]
-    # Fewer than three words is a label or a fragment, not a sentence.
-    return [s for s in sentences if len(re.findall(r"[A-Za-z]{2,}", s.text)) >= 3]
+    # Fewer than three words is a label or a fragment, not a sentence; a list item may be shorter.
+    return [s for s in sentences if len(re.findall(r"[A-Za-z]{2,}", s.text)) >= (1 if is_item(s.text) else 3)]
 
 
 def strip_quote_marks(text: str) -> str:

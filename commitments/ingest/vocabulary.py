@@ -71,17 +71,21 @@ class Vocabulary:
                 found.append(term.slug)
         return found
 
-    def actor_mentions(self, text: str) -> list[tuple[int, str]]:
-        """(position, slug) of each actor named, longest names first so "U.K. Home Office" is not just "U.K."."""
-        taken: list[tuple[int, int]] = []
-        mentions = []
+    def actor_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, slug) of each actor named, longest names first so "U.K. Home Office" is not just "U.K."."""
+        taken = bytearray(len(text))  # one flag per character: linear, however many names match
+        spans = []
         for term in self.actors:
             for match in term.pattern.finditer(text):
-                if any(match.start() < end and start < match.end() for start, end in taken):
+                if any(taken[match.start() : match.end()]):
                     continue
-                taken.append((match.start(), match.end()))
-                mentions.append((match.start(), term.slug))
-        return sorted(mentions)
+                taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+                spans.append((match.start(), match.end(), term.slug))
+        return sorted(spans)
+
+    def actor_mentions(self, text: str) -> list[tuple[int, str]]:
+        """(position, slug) of each actor named."""
+        return [(start, slug) for start, _, slug in self.actor_spans(text)]
 
     def actors_in(self, text: str) -> list[str]:
         return list(dict.fromkeys(slug for _, slug in self.actor_mentions(text)))
