@@ -74,6 +74,18 @@ FURNITURE_LINES = [
         r"skip to (?:main )?content",
     ]
 ]
+# "LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR": who wrote it, printed under the text.
+AUTHOR_BLURB = re.compile(
+    r"[\w .'’-]{3,60}\s+is\s+(?:the|a|an|our)\s+[\w\s,'’&-]{0,80}?(?:editor|correspondent|columnist|writer|"
+    r"reporter|journalist|contributor|commentator)\.?",
+    re.I,
+)
+# The heading of the page's list of other articles.
+RELATED_HEADING = re.compile(
+    r"(?:other|more|related|latest|recent|popular|trending|top|further)\s+(?:[\w-]+\s+)?(?:articles|stories|news|"
+    r"posts|columns|reads|coverage|opinion|videos)",
+    re.I,
+)
 WEATHER_LINE = re.compile(r"-?\d{1,3}(?:\.\d)?\s*°?\s*[FC]\b.{0,30}", re.I)
 AUTHOR_BOX_START = re.compile(r"(?:author avatar|about the author|author bio(?:graphy)?)\s*:?", re.I)
 BYLINE = re.compile(r"(?:[-–—]\s*)?by\s+(?P<author>[^|,–—]+?)\s*(?:[|,–—]\s*(?P<rest>.*))?", re.I)
@@ -118,11 +130,23 @@ class Cleaned:
 def drop_furniture_lines(lines: list[str], removed: list) -> list[str]:
     kept = []
     for line in lines:
-        if line and any(p.fullmatch(line) for p in FURNITURE_LINES):
+        if line and (any(p.fullmatch(line) for p in FURNITURE_LINES) or AUTHOR_BLURB.fullmatch(line)):
             removed.append(("furniture", line))
         else:
             kept.append(line)
     return kept
+
+
+def drop_related_blocks(lines: list[str], removed: list) -> list[str]:
+    """From a heading such as "Other Opinion Columns" followed by headlines, the rest is other articles."""
+    for index, line in enumerate(lines):
+        if index and line and RELATED_HEADING.fullmatch(line):
+            following = [text for text in lines[index + 1 : index + 9] if text]
+            headlines = sum(1 for text in following if 2 <= len(text.split()) < 12 and not SENTENCE_END.search(text))
+            if headlines >= 2:
+                removed += [("other articles", text) for text in lines[index:] if text]
+                return lines[:index]
+    return lines
 
 
 def drop_author_boxes(lines: list[str], removed: list) -> tuple[list[str], str]:
@@ -208,6 +232,7 @@ def clean_text(raw: str) -> Cleaned:
     cleaned = Cleaned(paragraphs=[])
     lines = normalise_lines(raw, cleaned.removed)
     lines = drop_furniture_lines(lines, cleaned.removed)
+    lines = drop_related_blocks(lines, cleaned.removed)
     lines, cleaned.author_box_name = drop_author_boxes(lines, cleaned.removed)
     lines = drop_repeated_blurbs(lines, cleaned.removed)
     lines = split_header(lines, cleaned)

@@ -249,7 +249,8 @@ ACTOR_GAP = re.compile(
 
 def is_agent(subject: str, vocabulary: Vocabulary | None = None) -> bool:
     """Whether a subject names who acts: a pronoun, a party ("the two countries"), a body, a name."""
-    words = [w.strip(".,") for w in subject.split()]
+    words = [w.strip(".,'‘’“”\"") for w in subject.split()]
+    words = [w for w in words if w]
     while words and words[0].lower() in {"the", "together", "also", "now", "today", "then", "and", "however"}:
         words.pop(0)
     if not words:

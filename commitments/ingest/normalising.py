@@ -35,7 +35,15 @@ FOOTNOTE = re.compile(r"\d{1,3}\s+\S")
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)]*$")
 SOCIAL_SIGNATURE = re.compile(r"[—–-]\s*[^()]{2,80}\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}")
 SOCIAL_LINK = re.compile(r"\s*\bpic\.twitter\.com/\w+")
-INITIALISM = re.compile(r"\b[A-Z][A-Z0-9&]{1,5}\b")
+INITIALISM = re.compile(r"\b[A-Z][A-Z0-9&]{1,4}\b")
+# Words a headline or a newspaper's opening ("THE good thing is …") writes in capitals; never initialisms.
+CAPITAL_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """A AN AND ARE AS AT BE BUT BY DO FOR FROM HE HOW I IF IN IS IT ITS ME MY NO NOT OF ON OR OUR SO THE THIS
+        TO UP US WE WHAT WHEN WHO WHY WILL WITH""",
+    )
+)
 CAPITAL_WORD = re.compile(r"[A-Z][A-Z’'&-]*")
 
 
@@ -205,7 +213,9 @@ def normalise_lines(raw: str, removed: list) -> list[str]:
     if is_hard_wrapped(lines):
         lines = reflow(drop_page_furniture(lines, removed))
     lines = drop_social_embeds(lines, removed)
-    initialisms = frozenset(w for line in lines if not is_all_caps(line) for w in INITIALISM.findall(line))
+    initialisms = frozenset(
+        w for line in lines if not is_all_caps(line) for w in INITIALISM.findall(line) if w not in CAPITAL_WORDS
+    )
     normalised = []
     for line in lines:
         text = " ".join(line.split())

@@ -214,3 +214,8 @@ def test_numbered_items_under_a_pledge_keep_their_own_words():
         wordings
     )
     assert "we commit to undertake the following measures close the spawning grounds in spring." in wordings
+
+
+def test_a_pledge_in_single_quotation_marks_keeps_its_subject():
+    assert found("'We - as coastal states - have resolved to close the grounds,' the minister added.")
+    assert not found("'It - as a coastal state - has resolved nothing,' the minister added.")

@@ -191,3 +191,9 @@ def test_an_embedded_post_signature_and_picture_link_are_dropped():
         "A good day for the fish!",
     ]
     assert [reason for reason, _ in removed] == ["embedded post", "embedded post"]
+
+
+def test_capitalised_words_of_a_newspaper_opening_are_not_initialisms():
+    raw = "THE MINISTER IS THE KEY TO THE PLAN FOR THE NORTH.\nTHE good thing about the plan is the NATO money.\n"
+    paragraphs, _ = lines(raw)
+    assert paragraphs[0] == "The minister is the key to the plan for the north."
