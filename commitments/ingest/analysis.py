@@ -57,11 +57,13 @@ def analyse(
     candidates = find_candidates(sentences, reference_year=known.year, vocabulary=vocabulary, lead_ins=cleaned.lead_ins)
     quotes = find_quotes(cleaned.paragraphs, vocabulary)
     parties = article_parties(cleaned.body, vocabulary)
+    # A pledge whose sentence does not name its topic is about what the article is about.
+    dominant = vocabulary.dominant_themes(cleaned.body)
     for candidate in candidates:
         candidate.quote = next((q for q in quotes if q.contains(candidate.sentence)), None)
         if candidate.quote:
             candidate.quoted = candidate.quote.part_of(candidate.sentence, cleaned.paragraphs)
-        candidate.themes = vocabulary.themes_in(candidate.wording)
+        candidate.themes = vocabulary.themes_in(candidate.wording) or list(dominant)
         speaker = candidate.quote.speaker if candidate.quote else ""
         candidate.actors = suggest_actors(candidate, vocabulary, parties=parties, speaker=speaker)
     return Analysis(raw, cleaned, metadata, sentences, candidates, quotes, parties)
