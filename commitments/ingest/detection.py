@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from .metadata import DATELINE, short_text
 from .normalising import item_text
 from .quotes import FoundQuote
+from .reading import Budget
 from .sentences import Sentence, strip_quote_marks, word_set
 from .vocabulary import NUMBER_WORDS, Vocabulary
 
@@ -327,12 +328,17 @@ def detect_commitment(
     return candidate
 
 
+# How far around a trigger the rules look, so a run-on "sentence" of a megabyte costs no more per
+# trigger than a real one.
+WINDOW = 400
+
+
 def subject_of(kind: str, match: re.Match, plain: str, vocabulary: Vocabulary | None) -> tuple[str, bool]:
     """The trigger's subject, and whether it names who acts (a noun phrase trigger carries its own agent)."""
     if kind == "reported":
         subject = match["subject"]
         return subject, subject.lower() in REPORTED_PRONOUNS or is_agent(subject, vocabulary)
-    before = plain[: match.start()]
+    before = plain[max(match.start() - WINDOW, 0) : match.start()]
     subject = actor_subject(before, vocabulary) or subject_before(before)
     if kind == "noun" or is_agent(subject, vocabulary):
         return subject, True
@@ -386,7 +392,7 @@ APPOINTMENT = re.compile(
 
 def declined(kind: str, match: re.Match, plain: str) -> bool:
     """Whether the words around a trigger take the pledge back: refusal, a call on others, a schedule."""
-    before = plain[: match.start()]
+    before = plain[max(match.start() - WINDOW, 0) : match.start()]
     if REFUSAL.search(before[-60:]):
         return True
     if kind == "verb" and match.start() > 0 and match.group()[:1].isupper():
@@ -395,7 +401,7 @@ def declined(kind: str, match: re.Match, plain: str) -> bool:
     if call and not re.search(r"[;:]|\b(?:we|they|I)\b", before[-300:][call.end() :], re.I):
         return True
     if kind == "modal" and match.group().lower() in ("will", "shall", "’ll", "'ll"):
-        rest = plain[match.end() :]
+        rest = plain[match.end() : match.end() + WINDOW]
         rest = rest[AFTER_MODAL.match(rest).end() :] if AFTER_MODAL.match(rest) else rest.lstrip()
         if NOT_A_PLEDGE_AFTER_MODAL.match(rest):
             return True
@@ -460,6 +466,7 @@ def find_candidates(
     reference_year: int | None = None,
     vocabulary: Vocabulary | None = None,
     lead_ins: dict[int, list[int]] | None = None,
+    budget: Budget | None = None,
 ) -> list[Candidate]:
     """Commitment sentences, and each list item under a committing lead-in as a commitment of its own."""
     lead_ins = lead_ins or {}
@@ -491,6 +498,8 @@ def find_candidates(
     items: dict[int, Candidate] = {}
     candidates = []
     for position, sentence in enumerate(sentences):
+        if budget and position % 256 == 0:
+            budget.check()
         chain = lead_ins.get(sentence.paragraph)
         lead = lead_for(chain) if chain and position == first_of[sentence.paragraph] else None
         if lead:

@@ -35,6 +35,7 @@ FOOTNOTE = re.compile(r"\d{1,3}\s+\S")
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)]*$")
 SOCIAL_SIGNATURE = re.compile(r"[—–-]\s*[^()]{2,80}\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}")
 SOCIAL_LINK = re.compile(r"\s*\bpic\.twitter\.com/\w+")
+LOWER_RUN = re.compile(r"[a-z]{3}.*[a-z]{3}")
 INITIALISM = re.compile(r"\b[A-Z][A-Z0-9&]{1,4}\b")
 # Words a headline or a newspaper's opening ("THE good thing is …") writes in capitals; never initialisms.
 CAPITAL_WORDS = frozenset(
@@ -91,7 +92,7 @@ def drop_page_furniture(lines: list[str], removed: list) -> list[str]:
     """Page numbers, running headers and footnotes of a paginated text (taken out of a PDF)."""
     counts = Counter(" ".join(line.split()) for line in lines if line.strip())
     kept = []
-    footnote = None  # the footnote being read, from a rule line to the first line that is not one
+    footnote, runs_on = None, 0  # the footnote being read, from a rule line to the first line that is not one
     for line in lines:
         text = " ".join(line.split())
         if FOOTNOTE_RULE.fullmatch(text):
@@ -99,7 +100,9 @@ def drop_page_furniture(lines: list[str], removed: list) -> list[str]:
             removed.append(("footnote rule", text))
             continue
         if footnote is not None:
-            if not text or FOOTNOTE.match(text) or (footnote and not SENTENCE_END.search(footnote)):
+            # A footnote may run on to a line or two that do not start with its number.
+            runs_on = runs_on + 1 if text and not FOOTNOTE.match(text) else 0
+            if not text or FOOTNOTE.match(text) or (footnote and not SENTENCE_END.search(footnote) and runs_on <= 2):
                 if text:
                     removed.append(("footnote", text))
                     footnote = text
@@ -122,44 +125,50 @@ def reflow(lines: list[str]) -> list[str]:
     """
     width = wrap_width(lines)
     paragraphs: list[str] = []
-    current, blank = "", False
+    current: list[str] = []  # the lines of the paragraph being read, joined once it ends
+    blank = False
     for line in lines:
         text = line.strip()
         if not text:
             blank = True
             continue
         starts_block = is_item(line) or PARAGRAPH_NUMBER.fullmatch(text)
-        if blank:
-            goes_on = current and not starts_block and text[:1].islower() and not SENTENCE_END.search(current)
+        if not current or starts_block:
+            goes_on = False
+        elif blank:
+            goes_on = text[:1].islower() and not SENTENCE_END.search(current[-1])
         else:
-            goes_on = current and not starts_block and _continues(current, text, width)
+            goes_on = _continues(current[-1], text, width)
         if goes_on:
-            current = _join(current, text)
+            _join(current, text)
         else:
             if current:
-                paragraphs += [current, ""] if blank else [current]
-            current = line.rstrip()
+                paragraphs += ["".join(current), ""] if blank else ["".join(current)]
+            current = [line.rstrip()]
         blank = False
     if current:
-        paragraphs.append(current)
+        paragraphs.append("".join(current))
     return _attach_paragraph_numbers(paragraphs)
 
 
-def _continues(current: str, text: str, width: int) -> bool:
-    last_line = current.rsplit("\n", 1)[-1]
-    if text[:1].islower() or current.endswith("-"):
+def _continues(last_line: str, text: str, width: int) -> bool:
+    if text[:1].islower() or last_line.endswith("-"):
         return True
-    if SENTENCE_END.search(current):
+    if SENTENCE_END.search(last_line):
         # A full line that happens to end a sentence goes on; a short one ends the paragraph.
         return len(last_line) >= width * 0.8
     # A short line without a full stop is a heading or a label, unless the next line carries on.
     return len(last_line) >= width * 0.6
 
 
-def _join(current: str, text: str) -> str:
-    if re.search(r"[A-Za-z]-$", current) and text[:1].islower() and not re.match(r"(?:and|or|to)\b", text):
-        return current[:-1] + text
-    return f"{current} {text}"
+def _join(current: list[str], text: str) -> None:
+    """Add a line to the paragraph; a word hyphenated at the end of the line above is joined whole."""
+    last = current[-1]
+    if re.search(r"[A-Za-z]-$", last) and text[:1].islower() and not re.match(r"(?:and|or|to)\b", text):
+        current[-1] = last[:-1]
+        current.append(text)
+    else:
+        current.append(f" {text}")
 
 
 def _attach_paragraph_numbers(paragraphs: list[str]) -> list[str]:
@@ -193,6 +202,8 @@ def drop_social_embeds(lines: list[str], removed: list) -> list[str]:
 
 
 def is_all_caps(text: str) -> bool:
+    if LOWER_RUN.search(text):
+        return False  # the common case, decided without counting
     letters = [ch for ch in text if ch.isalpha()]
     return len(text.split()) >= 4 and len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
 
@@ -213,16 +224,21 @@ def normalise_lines(raw: str, removed: list) -> list[str]:
     if is_hard_wrapped(lines):
         lines = reflow(drop_page_furniture(lines, removed))
     lines = drop_social_embeds(lines, removed)
+    capitals = [is_all_caps(line) for line in lines]
     initialisms = frozenset(
-        w for line in lines if not is_all_caps(line) for w in INITIALISM.findall(line) if w not in CAPITAL_WORDS
+        w
+        for line, caps in zip(lines, capitals, strict=True)
+        if not caps
+        for w in INITIALISM.findall(line)
+        if w not in CAPITAL_WORDS
     )
     normalised = []
-    for line in lines:
+    for line, caps in zip(lines, capitals, strict=True):
         text = " ".join(line.split())
         if is_item(line):
             indent = ITEM.match(line)["indent"].expandtabs(4)
             text = "  " * min(len(indent) // 2, 4) + text
-        if is_all_caps(text):
+        if caps:
             text = sentence_case(text, initialisms)
         normalised.append(text)
     return normalised

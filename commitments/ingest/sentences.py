@@ -38,9 +38,10 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph, not splitting after "Mr." or inside "U.S. Armed Forces"."""
     spans, start = [], 0
     for match in BOUNDARY.finditer(paragraph):
-        before = paragraph[start : match.start()].rstrip("\"'”’)]")
+        # Only the words on either side of the boundary: a long paragraph is not copied per full stop.
+        before = paragraph[max(start, match.start() - 60) : match.start()].rstrip("\"'”’)]")
         last_word = before.split()[-1] if before.split() else ""
-        rest = paragraph[match.end() :].split(maxsplit=1)
+        rest = paragraph[match.end() : match.end() + 60].split(maxsplit=1)
         next_word = rest[0].strip('"“‘([') if rest else ""
         if last_word.rstrip(".").lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
             continue

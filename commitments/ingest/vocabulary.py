@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ..models import Actor, Theme
@@ -81,6 +81,20 @@ class Term:
     slug: str
     pattern: re.Pattern
     length: int
+    # Text every match contains (lower case unless the pattern is case-sensitive): a substring test
+    # skips the regular expression for the many terms a text never mentions.
+    needle: str = ""
+    cased: bool = False
+
+    @classmethod
+    def of(cls, slug: str, term: str) -> Term:
+        pattern = _term_pattern(term)
+        cased = not pattern.flags & re.I
+        needle = term if cased else term.lower()
+        return cls(slug, pattern, len(term), needle[:-1] if needle[-1:] in "ey" else needle, cased)
+
+    def in_text(self, text: str, lowered: str) -> bool:
+        return self.needle in (text if self.cased else lowered)
 
 
 @dataclass
@@ -96,10 +110,10 @@ class Vocabulary:
     def from_terms(cls, themes: dict[str, Iterable[str]], actors: dict[str, dict]) -> Vocabulary:
         vocabulary = cls()
         for slug, terms in themes.items():
-            vocabulary.themes += [Term(slug, _term_pattern(t), len(t)) for t in grown(terms)]
+            vocabulary.themes += [Term.of(slug, t) for t in grown(terms)]
         for slug, info in actors.items():
             names = {info.get("name", ""), *info.get("aliases", [])}
-            vocabulary.actors += [Term(slug, _term_pattern(t), len(t)) for t in names if t]
+            vocabulary.actors += [Term.of(slug, t) for t in names if t]
             vocabulary.actor_kind[slug] = info.get("kind", "")
             if info.get("parent"):
                 vocabulary.actor_parent[slug] = info["parent"]
@@ -120,26 +134,38 @@ class Vocabulary:
         }
         return cls.from_terms(themes, actors)
 
+    def within(self, text: str) -> Vocabulary:
+        """Only the terms `text` can contain: each sentence of an article is then checked against those."""
+        lowered = text.lower()
+        return replace(
+            self,
+            themes=[t for t in self.themes if t.in_text(text, lowered)],
+            actors=[t for t in self.actors if t.in_text(text, lowered)],
+        )
+
     def themes_in(self, text: str) -> list[str]:
-        found = []
+        found, lowered = [], text.lower()
         for term in self.themes:
-            if term.slug not in found and term.pattern.search(text):
+            if term.slug not in found and term.in_text(text, lowered) and term.pattern.search(text):
                 found.append(term.slug)
         return found
 
     def dominant_themes(self, body: str, limit: int = 1) -> list[str]:
         """The theme an article is about: named at least three times and in a third of all theme mentions."""
-        counts = Counter()
+        counts, lowered = Counter(), body.lower()
         for term in self.themes:
-            counts[term.slug] += sum(1 for _ in term.pattern.finditer(body))
+            if term.in_text(body, lowered):
+                counts[term.slug] += sum(1 for _ in term.pattern.finditer(body))
         total = sum(counts.values())
         return [slug for slug, n in counts.most_common(limit) if n >= 3 and n * 3 >= total]
 
     def actor_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, slug) of each actor named, longest names first so "U.K. Home Office" is not just "U.K."."""
         taken = bytearray(len(text))  # one flag per character: linear, however many names match
-        spans = []
+        spans, lowered = [], text.lower()
         for term in self.actors:
+            if not term.in_text(text, lowered):
+                continue
             for match in term.pattern.finditer(text):
                 if any(taken[match.start() : match.end()]):
                     continue
