@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .normalising import is_item, item_text, lead_ins, normalise_lines
+from .normalising import is_item, item_text, lead_ins, normalise_lines, plain_line
 from .reading import ImportRefused
 
 MONTHS = {
@@ -265,9 +265,9 @@ def extract_html(html: str) -> tuple[Cleaned, HtmlMetadata]:
     if document is None or not (document.text or "").strip():
         raise ImportRefused("No article text could be found in the HTML page.")
     meta = HtmlMetadata(
-        title=(document.title or "").strip(),
-        sitename=(document.sitename or "").strip(),
-        author=(document.author or "").strip(),
+        title=plain_line(document.title or ""),
+        sitename=plain_line(document.sitename or ""),
+        author=plain_line(document.author or ""),
     )
     if document.date:
         try:

@@ -59,6 +59,15 @@ TRIGGERS = [
         re.compile(r"\bit\s+(?:was|has\s+been|is)\s+(?:\w+\s+)?(?:agreed|decided|resolved)\s+(?:to|that)\b", re.I),
     ),
     ("verb", re.compile(r"\b(?:signed up to|set out plans? to|announced (?:plans?|a plan) to)\b", re.I)),
+    # Fact sheets: "the President is announcing the following new actions:".
+    (
+        "verb",
+        re.compile(
+            r"\b(?:announc|unveil|launch)(?:es|ed|ing)\s+(?:(?:the\s+following|new|additional|further)\s+){0,2}"
+            r"(?:[\w-]+\s+){0,2}?(?:actions|steps|measures|commitments|initiatives|investments|deliverables)\b",
+            re.I,
+        ),
+    ),
     # Past forms are verbs whatever follows ("pledged support"); "pledge" and "promise" alone may be nouns.
     ("verb", re.compile(r"\b(?:pledged|promised|vowed|committed|undertook)\b", re.I)),
     ("modal", re.compile(r"\b(?:is|are)\s+(?:due\s+)?to\s+(?!be\b)[a-z]+", re.I)),
@@ -270,10 +279,12 @@ def is_agent(subject: str, vocabulary: Vocabulary | None = None) -> bool:
     head = trimmed[cut - 1]
     if head in AGENT_NOUNS:
         return True
+    # A known actor in the head noun phrase ("the Green Climate Fund"), not after it ("the deal with Canada").
+    first_preposition = next((i for i, w in enumerate(lowered) if i and w in PREPOSITIONS), len(lowered))
+    if vocabulary and vocabulary.actors_in(" ".join(words[: min(first_preposition, 6)])):
+        return True
     if head in THING_NOUNS or (len(words) == 1 and COMMON_NOUN_ENDING.search(head)):
         return False
-    if vocabulary and vocabulary.actors_in(" ".join(words[:4])):
-        return True
     if any(w in AGENT_NOUNS for w in lowered[:4]):
         return True
     # A proper name: every word capitalised or an initialism, apart from glue words and auxiliaries.
@@ -367,8 +378,7 @@ NOT_A_PLEDGE_AFTER_MODAL = re.compile(
     r"released|announced|unveiled|reduced|increased|known)\b"
     r"|have\s+(?:\w+ly\s+)?(?:been|\w+ed|spent|made|built|done|seen|given|taken|paid|sent|put|met|won|lost|become)\b"
     r"|not\s+(?:\w+\s+)?(?:commit|agree|pledge|promise|sign|endorse|accept)\b"
-    r"|(?:participate|attend|hear|receive|convene|gather|arrive|front|sit|appear|testify|travel|fly|land|depart|"
-    r"speak|deliver)\b"
+    r"|(?:participate|attend|hear|receive|convene|gather|arrive|front|sit|appear|testify|travel|speak)\b"
     r"|join\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}(?:discussions?|talks|dinner|meeting|summit|call|session|"
     r"ceremony|lunch|reception)\b",
     re.I,

@@ -69,6 +69,11 @@ def raw_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.split("\n")]
 
 
+def plain_line(text: str) -> str:
+    """One line of metadata (a page title, an author) without control characters or line breaks."""
+    return " ".join(CONTROLS.sub("", LINE_BREAKS.sub(" ", text.translate(HYPHENS))).split())
+
+
 def is_hard_wrapped(lines: list[str]) -> bool:
     """Wrapped text: many lines break mid-sentence, and no line is much longer than the rest."""
     filled = [line for line in lines if line.strip()]

@@ -219,3 +219,19 @@ def test_numbered_items_under_a_pledge_keep_their_own_words():
 def test_a_pledge_in_single_quotation_marks_keeps_its_subject():
     assert found("'We - as coastal states - have resolved to close the grounds,' the minister added.")
     assert not found("'It - as a coastal state - has resolved nothing,' the minister added.")
+
+
+def test_a_fact_sheet_announcing_actions_commits_its_subject():
+    assert found("Today, the President is announcing the following new actions to protect the fish stocks:")
+    assert not found("Today, the museum is announcing the following new exhibitions about fish:")
+
+
+def test_a_known_actor_named_in_full_is_a_subject_even_with_a_thing_noun_in_its_name():
+    vocabulary = Vocabulary.from_terms(themes={}, actors={"fund": {"name": "Northern Fisheries Fund", "kind": "other"}})
+    assert found("Separately, the Northern Fisheries Fund will pay for two research vessels.", vocabulary)
+    assert not found("Separately, the fund will pay for two research vessels.", vocabulary)
+
+
+def test_delivering_is_a_pledge_and_speaking_is_a_schedule():
+    assert found("The allies will deliver two patrol vessels to the coast guard.")
+    assert not found("The ministers will speak to the fishing communities.")

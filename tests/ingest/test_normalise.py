@@ -197,3 +197,13 @@ def test_capitalised_words_of_a_newspaper_opening_are_not_initialisms():
     raw = "THE MINISTER IS THE KEY TO THE PLAN FOR THE NORTH.\nTHE good thing about the plan is the NATO money.\n"
     paragraphs, _ = lines(raw)
     assert paragraphs[0] == "The minister is the key to the plan for the north."
+
+
+def test_control_characters_in_an_html_title_are_removed():
+    html = (
+        "<html><head><title>Coastal\x01 states\x0b agree</title></head><body><article>"
+        "<p>The ministers of the coastal states met in Bergen on Tuesday and agreed on a plan for the fish.</p>"
+        "</article></body></html>"
+    )
+    cleaned, meta = extract_html(html)
+    assert meta.title == cleaned.title == "Coastal states agree"
