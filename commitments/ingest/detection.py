@@ -123,7 +123,8 @@ AGENT_NOUNS = word_set(
     party parties member members state states side sides administration department ministry office agency
     council commission parliament congress bloc blocs alliance coalition authority authorities delegation
     delegations negotiator negotiators signatory signatories heads king queen premier mayor governor
-    senator ambassador envoy company companies firm firms"""
+    senator ambassador envoy company companies firm firms participant participants donor donors economy
+    economies presidency"""
 )
 AUXILIARIES = word_set("have has had is are was were be been remain remains also both jointly now further")
 # Events, documents and laws: capitalised or not, they do not act ("The Summit will provide …",
@@ -150,7 +151,10 @@ RELATIVE_CLAUSE = re.compile(r",?\s*\b(?:which|who|whose|where|when)\b[^,;]*", r
 COMMENTARY = re.compile(
     r"\b(?:analysts?|critics?|experts?|observers?|commentators?|economists?|sceptics?|skeptics?|opponents?)\b"
     r"[^.;]{0,60}?\b(?:say|says|said|expect|expects|expected|believe|believes|warn|warns|warned|predict|"
-    r"predicts|argue|argues|argued|doubt|doubts|question|questioned|suggest|suggests)\b",
+    r"predicts|argue|argues|argued|doubt|doubts|question|questioned|suggest|suggests)\b"
+    # A forecast attributed at the end: "Prices will rise, the central bank warned."
+    r"|,\s*(?:[\w.’'-]+\s+){0,6}(?:warned|warns|predicted|predicts|forecast|forecasts|cautioned|feared|fears)\b"
+    r"[^,;]{0,80}$",
     re.I,
 )
 HISTORY = re.compile(

@@ -235,3 +235,14 @@ def test_a_known_actor_named_in_full_is_a_subject_even_with_a_thing_noun_in_its_
 def test_delivering_is_a_pledge_and_speaking_is_a_schedule():
     assert found("The allies will deliver two patrol vessels to the coast guard.")
     assert not found("The ministers will speak to the fishing communities.")
+
+
+def test_a_forecast_attributed_at_the_end_is_commentary():
+    assert not found("Catches will fall further next year, the fisheries institute warned.")
+    assert found("Norway will cut its catches next year, the fisheries minister said.")
+
+
+def test_donors_and_participants_are_actors():
+    assert found("The donors pledged a further $500 million for the research vessels.")
+    assert found("The participants will meet every year to review the fish stocks.")
+    assert not found("The vessels will meet every year in the harbour.")
