@@ -30,6 +30,9 @@ PARAGRAPH_NUMBER = re.compile(r"^\s*\(?\d{1,3}[.)]\s*$")
 PAGE_NUMBER = re.compile(
     r"(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}|page\s+\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}", re.I
 )
+# A running header or footer that carries the page number: "JOINT DECLARATION      Page 2 of 3".
+PAGE_MARK = r"(?:page\s+\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|\d{1,4}\s*(?:/|of)\s*\d{1,4})"
+PAGE_MARKED = re.compile(rf".{{0,80}}?\S\s{{3,}}{PAGE_MARK}|{PAGE_MARK}\s{{3,}}\S.{{0,80}}", re.I)
 FOOTNOTE_RULE = re.compile(r"[_—–-]{5,}")
 FOOTNOTE = re.compile(r"\d{1,3}\s+\S")
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)]*$")
@@ -115,7 +118,9 @@ def drop_page_furniture(lines: list[str], removed: list) -> list[str]:
             footnote = None
         if PAGE_NUMBER.fullmatch(text):
             removed.append(("page number", text))
-        elif text and counts[text] >= 3 and len(text.split()) <= 12 and not SENTENCE_END.search(text):
+        elif PAGE_MARKED.fullmatch(line.strip()) or (
+            text and counts[text] >= 3 and len(text.split()) <= 12 and not SENTENCE_END.search(text)
+        ):
             removed.append(("running header", text))
         else:
             kept.append(line)
@@ -257,14 +262,18 @@ def lead_ins(paragraphs: list[str]) -> dict[int, list[int]]:
     sub-items "on batteries" and "on grids" gives "… fund research on batteries".
     """
     found: dict[int, list[int]] = {}
-    ancestors: list[int] = []  # ancestors[0]: the paragraph above the list; then one item per level
+    # (level, index) from the paragraph above the list (level -1) down to the item above this one.
+    ancestors: list[tuple[int, int]] = []
     for index, paragraph in enumerate(paragraphs):
         if not is_item(paragraph):
-            ancestors = [index]
+            ancestors = [(-1, index)]
             continue
-        ancestors = ancestors[: item_level(paragraph) + 1]
-        first = next((i for i, a in enumerate(ancestors) if paragraphs[a].rstrip().endswith(":")), None)
+        level = item_level(paragraph)
+        while ancestors and ancestors[-1][0] >= level:
+            ancestors.pop()
+        chain = [a for _, a in ancestors]
+        first = next((i for i, a in enumerate(chain) if paragraphs[a].rstrip().endswith(":")), None)
         if first is not None:
-            found[index] = ancestors[first:]
-        ancestors = [*ancestors, index]
+            found[index] = chain[first:]
+        ancestors.append((level, index))
     return found

@@ -207,3 +207,21 @@ def test_control_characters_in_an_html_title_are_removed():
     )
     cleaned, meta = extract_html(html)
     assert meta.title == cleaned.title == "Coastal states agree"
+
+
+def test_lettered_items_under_a_numbered_lead_in_are_siblings():
+    paragraphs = [
+        "The ministers met.",
+        "2. The ministers commit to:",
+        "    (a) close the grounds",
+        "    (b) share data",
+    ]
+    assert lead_ins(paragraphs) == {2: [1], 3: [1]}
+
+
+def test_a_header_line_carrying_the_page_number_is_dropped_but_a_justified_line_is_not():
+    raw = PAGINATED.replace("Coastal Fisheries Declaration\nBR/2031/4\n3/5", "COASTAL FISHERIES      Page 3 of 5")
+    raw = raw.replace("the region.", "the region, to be finished before   2040.")
+    paragraphs, removed = lines(raw)
+    assert ("running header", "COASTAL FISHERIES Page 3 of 5") in removed
+    assert any(p.endswith("to be finished before 2040.") for p in paragraphs)
