@@ -533,6 +533,7 @@ def item_candidate(sentence: Sentence, lead: Candidate, between: list[Sentence])
         start = words.rfind(lead.subject, 0, words.find(lead.trigger)) if lead.subject else -1
         words = words[start:] if start >= 0 else words
     words = " ".join(part.rstrip(" :") for part in [words, *(item_text(s.text) for s in between)])
+    words = words[:1].upper() + words[1:]  # the lead-in's subject now opens the sentence
     text = item_text(sentence.text)
     candidate = Candidate(sentence=sentence, trigger=lead.trigger, kind="item", subject=lead.subject, lead=words)
     candidate.title = commitment_title(text, 0)

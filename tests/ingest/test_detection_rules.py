@@ -210,10 +210,10 @@ def test_numbered_items_under_a_pledge_keep_their_own_words():
         "1. publish the catch figures of every fleet each month;\n2. close the spawning grounds in spring.\n"
     )
     wordings = candidates(raw)
-    assert "we commit to undertake the following measures publish the catch figures of every fleet each month;" in (
+    assert "We commit to undertake the following measures publish the catch figures of every fleet each month;" in (
         wordings
     )
-    assert "we commit to undertake the following measures close the spawning grounds in spring." in wordings
+    assert "We commit to undertake the following measures close the spawning grounds in spring." in wordings
 
 
 def test_a_pledge_in_single_quotation_marks_keeps_its_subject():
