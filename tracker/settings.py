@@ -167,6 +167,9 @@ LOGGING = {
 
 # Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+# Seconds an import from the admin page may take (one web request); an article that would take
+# longer is refused with a pointer to `manage.py import_article`, which has no such limit.
+IMPORT_WEB_SECONDS = env_int("IMPORT_WEB_SECONDS", 10)
 
 # Editorial rules (commitments/domain/services.py). Four eyes: a statement, commitment or status
 # update is published by a publisher who did not write or last change it. Turn off only for a

@@ -8,6 +8,7 @@ the result.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -158,6 +159,8 @@ class ArticleImportMixin:
                     statement_slug=data["statement"].slug if data["statement"] else "",
                     user=request.user,
                     dry_run=data["dry_run"],
+                    # One web request; larger articles go through `manage.py import_article`.
+                    time_budget=settings.IMPORT_WEB_SECONDS,
                 )
             except ImportRefused as refusal:
                 form.add_error(None, str(refusal))

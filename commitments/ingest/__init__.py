@@ -3,7 +3,9 @@
 The pipeline is a row of plain functions, one module per step, each testable alone:
 
 1. `reading`: decode the input, refuse what cannot be an article (size, binary, encoding).
-2. `cleaning`: strip page furniture from plain text (`clean_text`) or HTML (`extract_html`).
+2. `normalising` and `cleaning`: reflow wrapped lines, keep list items apart, drop page numbers,
+   running headers, footnotes and page furniture from plain text (`clean_text`) or HTML
+   (`extract_html`), listing every line removed with its reason.
 3. `metadata`: title, publisher, author and dates, each marked given, found, guessed or missing.
 4. `sentences`: paragraphs into sentences.
 5. `detection`: the sentences in which an actor pledges, agrees, commits, intends or says it will

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .normalising import is_item, item_text, lead_ins, normalise_lines, plain_line
 from .reading import ImportRefused
 
 MONTHS = {
@@ -73,17 +74,36 @@ FURNITURE_LINES = [
         r"skip to (?:main )?content",
     ]
 ]
+# "LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR": who wrote it, printed under the text.
+AUTHOR_BLURB = re.compile(
+    r"[\w .'’-]{3,60}\s+is\s+(?:the|a|an|our)\s+[\w\s,'’&-]{0,80}?(?:editor|correspondent|columnist|writer|"
+    r"reporter|journalist|contributor|commentator)\.?",
+    re.I,
+)
+# The heading of the page's list of other articles.
+RELATED_HEADING = re.compile(
+    r"(?:other|more|related|latest|recent|popular|trending|top|further)\s+(?:[\w-]+\s+)?(?:articles|stories|news|"
+    r"posts|columns|reads|coverage|opinion|videos)",
+    re.I,
+)
 WEATHER_LINE = re.compile(r"-?\d{1,3}(?:\.\d)?\s*°?\s*[FC]\b.{0,30}", re.I)
 AUTHOR_BOX_START = re.compile(r"(?:author avatar|about the author|author bio(?:graphy)?)\s*:?", re.I)
-BYLINE = re.compile(r"by\s+(?P<author>[^|,–—]+?)\s*(?:[|,–—]\s*(?P<rest>.*))?", re.I)
+BYLINE = re.compile(r"(?:[-–—]\s*)?by\s+(?P<author>[^|,–—]+?)\s*(?:[|,–—]\s*(?P<rest>.*))?", re.I)
 LABELLED_DATE = re.compile(r"(?:published|posted|first published|date)(?:\s+on)?\s*:?\s*(?P<date>.+)", re.I)
 
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def is_prose(line: str) -> bool:
-    """A paragraph of article text, as opposed to a headline, label or widget."""
-    return len(line.split()) >= 8 and bool(SENTENCE_END.search(line.strip()))
+    """A paragraph of article text, as opposed to a headline, label or widget.
+
+    A list item of four words or more is text even without a full stop, and so is the lead-in
+    that introduces a list ("The ministers committed to:").
+    """
+    if is_item(line):
+        return len(item_text(line).split()) >= 4
+    line = line.strip()
+    return len(line.split()) >= 8 and (bool(SENTENCE_END.search(line)) or line.endswith(":"))
 
 
 @dataclass
@@ -101,20 +121,32 @@ class Cleaned:
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
 
-
-def _lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return [line.strip() for line in text.split("\n")]
+    @property
+    def lead_ins(self) -> dict[int, list[int]]:
+        """For each list item under a lead-in ending with a colon, the paragraphs its wording starts with."""
+        return lead_ins(self.paragraphs)
 
 
 def drop_furniture_lines(lines: list[str], removed: list) -> list[str]:
     kept = []
     for line in lines:
-        if line and any(p.fullmatch(line) for p in FURNITURE_LINES):
+        if line and (any(p.fullmatch(line) for p in FURNITURE_LINES) or AUTHOR_BLURB.fullmatch(line)):
             removed.append(("furniture", line))
         else:
             kept.append(line)
     return kept
+
+
+def drop_related_blocks(lines: list[str], removed: list) -> list[str]:
+    """From a heading such as "Other Opinion Columns" followed by headlines, the rest is other articles."""
+    for index, line in enumerate(lines):
+        if index and line and RELATED_HEADING.fullmatch(line):
+            following = [text for text in lines[index + 1 : index + 9] if text]
+            headlines = sum(1 for text in following if 2 <= len(text.split()) < 12 and not SENTENCE_END.search(text))
+            if headlines >= 2:
+                removed += [("other articles", text) for text in lines[index:] if text]
+                return lines[:index]
+    return lines
 
 
 def drop_author_boxes(lines: list[str], removed: list) -> tuple[list[str], str]:
@@ -148,7 +180,8 @@ def drop_repeated_blurbs(lines: list[str], removed: list) -> list[str]:
 
 def split_header(lines: list[str], cleaned: Cleaned) -> list[str]:
     """Take the lines before the first prose paragraph apart: headline, byline, dates, widgets."""
-    first = next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    # A list does not open an article; a bulleted byline ("- By …") belongs to the header.
+    first = next((i for i, line in enumerate(lines) if is_prose(line) and not is_item(line)), None)
     if first is None:
         return lines
     titles = []
@@ -197,13 +230,15 @@ def drop_trailing_fragments(lines: list[str], removed: list) -> list[str]:
 def clean_text(raw: str) -> Cleaned:
     """Strip page furniture from plain text and keep the article's own paragraphs."""
     cleaned = Cleaned(paragraphs=[])
-    lines = _lines(raw)
+    lines = normalise_lines(raw, cleaned.removed)
     lines = drop_furniture_lines(lines, cleaned.removed)
+    lines = drop_related_blocks(lines, cleaned.removed)
     lines, cleaned.author_box_name = drop_author_boxes(lines, cleaned.removed)
     lines = drop_repeated_blurbs(lines, cleaned.removed)
     lines = split_header(lines, cleaned)
     lines = drop_trailing_fragments(lines, cleaned.removed)
-    cleaned.paragraphs = [" ".join(line.split()) for line in lines if line.strip()]
+    # List items keep their indentation: it says which item a nested item belongs to.
+    cleaned.paragraphs = [line.rstrip() if is_item(line) else line.strip() for line in lines if line.strip()]
     return cleaned
 
 
@@ -230,9 +265,9 @@ def extract_html(html: str) -> tuple[Cleaned, HtmlMetadata]:
     if document is None or not (document.text or "").strip():
         raise ImportRefused("No article text could be found in the HTML page.")
     meta = HtmlMetadata(
-        title=(document.title or "").strip(),
-        sitename=(document.sitename or "").strip(),
-        author=(document.author or "").strip(),
+        title=plain_line(document.title or ""),
+        sitename=plain_line(document.sitename or ""),
+        author=plain_line(document.author or ""),
     )
     if document.date:
         try:

@@ -35,6 +35,8 @@ SPEAKER_BEFORE = re.compile(rf"(?P<name>[^!?“”\"]+?)\s+{SAYS}\s*[:,]?\s*$")
 SPEAKER_AFTER = re.compile(
     rf"^[,\s]*(?:(?P<name>[^.!?“”\"]+?)\s+{SAYS}|(?:said|says|added)\s+(?P<name2>[^.!?“”\"]+?))\s*[.,;]",
 )
+# The speaker is named within this many characters of the quotation marks.
+SPEAKER_REACH = 600
 PRONOUN_SPEAKER = re.compile(r"^(?:he|she|they)$", re.I)
 
 
@@ -56,11 +58,11 @@ def find_quotes(paragraphs: list[str], vocabulary: Vocabulary | None = None) -> 
             mark = match.group()
             if not open_spans and mark in '“"':
                 open_spans = [(p, index + 1, len(paragraph))]
-                open_before = paragraph[:index]
+                open_before = paragraph[max(index - SPEAKER_REACH, 0) : index]
             elif open_spans and mark in '”"':
                 last_p, start, _ = open_spans[-1]
                 open_spans[-1] = (last_p, start, index)
-                after = paragraph[index + 1 :]
+                after = paragraph[index + 1 : index + 1 + SPEAKER_REACH]
                 quote = _close_quote(paragraphs, open_spans, open_before, after, last_speaker, vocabulary)
                 if quote:
                     quotes.append(quote)

@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
+
 from django.conf import settings
 
 
 class ImportRefused(Exception):
     """An expected refusal: the message is one line for the analyst, never a traceback."""
+
+
+class OverBudget(ImportRefused):
+    """The import would run longer than a web request may; the command line has no such limit."""
+
+    def __init__(self, seconds: float, budget: float) -> None:
+        super().__init__(
+            f"This article would take about {seconds:.0f} s to import, more than the {budget:g} s allowed "
+            "for an import from the browser (IMPORT_WEB_SECONDS). Import it from the command line instead: "
+            "python manage.py import_article FILE (add --dry-run to preview)."
+        )
+
+
+# Measured on the project's machine (bench/ingest_scale.py, bench/README.md), with room to spare:
+# used to refuse before the work starts what could not finish in time.
+ANALYSIS_SECONDS_PER_MB = 3.0
+WRITE_SECONDS_PER_CANDIDATE = 0.01
+
+
+@dataclass
+class Budget:
+    """Time an import may take, checked before each step and during the long ones."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self, still_to_come: float = 0.0) -> None:
+        spent = time.monotonic() - self.started
+        if spent + still_to_come > self.seconds:
+            raise OverBudget(spent + still_to_come, self.seconds)
 
 
 HTML_SUFFIXES = (".html", ".htm")

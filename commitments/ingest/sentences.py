@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalising import is_item
+
 
 def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -36,9 +38,10 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph, not splitting after "Mr." or inside "U.S. Armed Forces"."""
     spans, start = [], 0
     for match in BOUNDARY.finditer(paragraph):
-        before = paragraph[start : match.start()].rstrip("\"'”’)]")
+        # Only the words on either side of the boundary: a long paragraph is not copied per full stop.
+        before = paragraph[max(start, match.start() - 60) : match.start()].rstrip("\"'”’)]")
         last_word = before.split()[-1] if before.split() else ""
-        rest = paragraph[match.end() :].split(maxsplit=1)
+        rest = paragraph[match.end() : match.end() + 60].split(maxsplit=1)
         next_word = rest[0].strip('"“‘([') if rest else ""
         if last_word.rstrip(".").lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
             continue
@@ -58,8 +61,8 @@ def split_sentences(paragraphs: list[str]) -> list[Sentence]:
         for index, paragraph in enumerate(paragraphs)
         for start, end in sentence_spans(paragraph)
     ]
-    # Fewer than three words is a label or a fragment, not a sentence.
-    return [s for s in sentences if len(re.findall(r"[A-Za-z]{2,}", s.text)) >= 3]
+    # Fewer than three words is a label or a fragment, not a sentence; a list item may be shorter.
+    return [s for s in sentences if len(re.findall(r"[A-Za-z]{2,}", s.text)) >= (1 if is_item(s.text) else 3)]
 
 
 def strip_quote_marks(text: str) -> str:

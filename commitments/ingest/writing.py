@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -16,7 +16,7 @@ from django.utils import timezone
 from ..models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Theme, content_hash
 from .analysis import Analysis, analyse
 from .metadata import Metadata
-from .reading import ImportRefused, read_input
+from .reading import ANALYSIS_SECONDS_PER_MB, WRITE_SECONDS_PER_CANDIDATE, Budget, ImportRefused, read_input
 from .related import related_commitments
 from .vocabulary import Vocabulary, parties_for
 
@@ -30,6 +30,8 @@ class ImportResult:
     quotes: list[dict]
     related_commitments: list[dict]
     notes: list[str]
+    # (reason, text) of every line the cleaning dropped: nothing leaves the article unannounced.
+    removed: list[dict] = field(default_factory=list)
     dry_run: bool = False
 
     def as_dict(self) -> dict:
@@ -42,6 +44,7 @@ class ImportResult:
             "quotes": self.quotes,
             "related_commitments": self.related_commitments,
             "notes": self.notes,
+            "removed": self.removed,
         }
 
 
@@ -82,12 +85,16 @@ def import_article(
     statement_slug: str = "",
     user=None,
     dry_run: bool = False,
+    time_budget: float | None = None,
 ) -> ImportResult:
     """Import one article as drafts for review, in one transaction. Raises ImportRefused, writing nothing.
 
     With `dry_run` everything is written and then rolled back, so the result shows exactly what
-    an import would create, without ids.
+    an import would create, without ids. With `time_budget` (seconds; the admin's web request
+    passes IMPORT_WEB_SECONDS) an article that would take longer is refused before anything is
+    written: first by its size, then during the analysis, then by the number of drafts to write.
     """
+    budget = Budget(time_budget) if time_budget else None
     url = (url or "").strip()
     if url:
         try:
@@ -95,6 +102,8 @@ def import_article(
         except ValidationError:
             raise ImportRefused(f"{url!r} is not a web address (http:// or https://).") from None
     raw = read_input(data, filename=filename)
+    if budget:
+        budget.check(len(raw.encode("utf-8")) / (1024 * 1024) * ANALYSIS_SECONDS_PER_MB)
     statement = None
     if statement_slug:
         statement = Statement.objects.filter(slug=statement_slug).first()
@@ -107,7 +116,10 @@ def import_article(
         url=url,
         publisher=publisher,
         published_on=published_on,
+        budget=budget,
     )
+    if budget:
+        budget.check(len(analysis.candidates) * WRITE_SECONDS_PER_CANDIDATE)
     with transaction.atomic():
         existing = find_duplicate(body_hash=content_hash(analysis.cleaned.body), url=url)
         if existing:
@@ -277,6 +289,7 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         quotes=quote_rows,
         related_commitments=related,
         notes=notes,
+        removed=[{"reason": reason, "text": text} for reason, text in cleaned.removed],
     )
 
 

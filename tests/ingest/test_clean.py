@@ -222,3 +222,28 @@ def test_pasted_html_is_recognised_without_a_file_name():
     assert looks_like_html("<div><body><p>Copied from a page</p></body></div>")
     assert not looks_like_html("The ministers agreed to use <b> tags sparingly.")
     assert not looks_like_html("<!DOCTYPE html>", filename="notes.txt")
+
+
+def test_an_author_line_under_the_text_is_removed():
+    cleaned = clean_text(f"{PROSE}\n\n{PROSE_2}\n\nJANE ROE IS THE NORTHERN NEWS POLITICAL EDITOR")
+    assert cleaned.body == f"{PROSE}\n\n{PROSE_2}"
+
+
+def test_a_sentence_about_a_writer_is_kept():
+    line = "The harbour master is a keen writer of letters to the council, and he will keep writing every week."
+    assert line in body_of(f"{PROSE}\n\n{line}")
+
+
+def test_the_list_of_other_articles_under_a_heading_is_removed_to_the_end():
+    teasers = (
+        "Other Opinion Columns\n\nBridges at night\n\nJOHN DOE Nobody asked for the new lights, and the council knows it.\n\n"
+        "River of grief Why the ferry must stay\n\nANNA BERG The ferry has carried us across for a century.\n"
+    )
+    cleaned = clean_text(f"{PROSE}\n\n{PROSE_2}\n\n{teasers}")
+    assert cleaned.body == f"{PROSE}\n\n{PROSE_2}"
+    assert ("other articles", "Other Opinion Columns") in cleaned.removed
+
+
+def test_a_more_stories_line_inside_the_text_removes_only_itself():
+    cleaned = clean_text(f"{PROSE}\n\nMore Stories\n\n{PROSE_2}")
+    assert cleaned.body == f"{PROSE}\n\n{PROSE_2}"

@@ -321,3 +321,10 @@ def test_linking_twice_is_refused_naming_the_link(seeded):
     link = link_related_commitment(article=article, commitment=commitment)
     with pytest.raises(ValidationError, match=f"link {link.pk}"):
         link_related_commitment(article=article, commitment=commitment)
+
+
+def test_the_result_lists_every_line_the_cleaning_removed_with_its_reason():
+    raw = ARTICLE.replace("Trade between them grew last year.", "Advertisement\n\nTrade between them grew last year.")
+    result = import_article(data=raw, dry_run=True)
+    assert {"reason": "furniture", "text": "Advertisement"} in result.removed
+    assert result.as_dict()["removed"] == result.removed

@@ -88,4 +88,7 @@ class Command(BaseCommand):
         lines.append(f"Related published commitments ({len(result['related_commitments'])}):")
         lines += [f"  - {row['slug']} (score {row['score']})" for row in result["related_commitments"]]
         lines += [f"Note: {note}" for note in result["notes"]]
+        if result["removed"]:
+            lines.append(f"Removed from the text ({len(result['removed'])}):")
+            lines += [f"  - {row['reason']}: {' '.join(row['text'].split()[:12])}" for row in result["removed"]]
         return "\n".join(lines)
