@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ..domain.services import note_edit
 from ..models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Theme, content_hash
 from .analysis import Analysis, analyse
 from .metadata import Metadata
@@ -176,12 +177,14 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         made_on = published_on or timezone.localdate()
         if published_on and re.search(r"\byesterday\b", cleaned.paragraphs[0], re.I):
             made_on = published_on - datetime.timedelta(days=1)
-        statement = Statement.objects.create(
+        statement = Statement(
             title=f"Statement reported in: {article.title}"[:300],
             kind=statement_kind(cleaned.body),
             made_on=made_on,
             state=PublicationState.DRAFT,
         )
+        note_edit(statement, user)  # the importing analyst is its author (four eyes)
+        statement.save()
         statement.parties.set(Actor.objects.filter(slug__in=parties_for("", analysis.parties)))
         created_statement = True
         if not published_on:
@@ -195,7 +198,7 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
     actors = {a.slug: a for a in Actor.objects.all()}
     candidate_rows, commitments = [], {}
     for candidate in analysis.candidates:
-        commitment = Commitment.objects.create(
+        commitment = Commitment(
             statement=statement,
             title=candidate.title,
             wording=candidate.wording,
@@ -204,6 +207,8 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
             currency=candidate.currency if candidate.amount is not None else "",
             state=PublicationState.DRAFT,
         )
+        note_edit(commitment, user)
+        commitment.save()
         commitment.themes.set([themes[s] for s in candidate.themes])
         commitment.actors.set([actors[s] for s in candidate.actors])
         ArticleLink.objects.create(

@@ -1,9 +1,12 @@
 import datetime
+import shutil
 from decimal import Decimal
 
 import pytest
+import yaml
 from django.core.management import call_command
 
+from commitments.data.seed import SEED_FILE, SeedError, SeedLoader
 from commitments.models import (
     Actor,
     Article,
@@ -122,3 +125,37 @@ def test_only_the_data_access_pledge_is_met_with_evidence(seeded):
 def test_the_two_ministers_are_quoted(seeded):
     assert set(Quote.objects.values_list("speaker__slug", flat=True)) == {"ben-wallace", "priti-patel"}
     assert "£24 billion" in Quote.objects.get(speaker__slug="ben-wallace").text
+
+
+# --- The seed goes through the workflow ------------------------------------------------------------
+
+
+def edited_seed(tmp_path, change):
+    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    change(data)
+    for raw in SEED_FILE.parent.glob("*.txt"):
+        shutil.copy(raw, tmp_path / raw.name)
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_seed_publishes_through_the_workflow_with_no_reviewer_named(seeded):
+    update = StatusUpdate.objects.get()
+    assert update.state == PublicationState.PUBLISHED and update.is_current
+    assert update.state_changed_by is None and update.history.filter(history_change_reason="curated seed").exists()
+    assert Statement.objects.get().history.filter(history_change_reason="curated seed").exists()
+
+
+def test_a_seed_verdict_without_evidence_is_refused_and_nothing_is_written(tmp_path, db):
+    path = edited_seed(tmp_path, lambda d: d["status_updates"][0].pop("evidence"))
+    with pytest.raises(SeedError, match="needs at least one evidence article"):
+        SeedLoader(path).load()
+    assert not Commitment.objects.exists() and not StatusUpdate.objects.exists()
+
+
+def test_a_seed_commitment_without_a_theme_cannot_be_published(tmp_path, db):
+    path = edited_seed(tmp_path, lambda d: d["commitments"][0].update(themes=[]))
+    with pytest.raises(SeedError, match="it has no theme"):
+        SeedLoader(path).load()
+    assert not Statement.objects.exists()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from commitments.domain.services import change_state, refusal
 from commitments.ingest import ImportRefused, import_article, writing
 from commitments.ingest.related import link_related_commitment, related_commitments
 from commitments.models import (
@@ -21,8 +22,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-
-from ..factories import StatementFactory
+from tests.factories import StaffFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,8 +300,27 @@ def test_a_suggestion_becomes_a_link_and_a_status_update_in_one_step(seeded, sup
     assert (link.relation, link.added_by) == (ArticleLink.Relation.PROGRESS, superuser)
     update = commitment.updates.get()
     assert list(update.evidence.all()) == [article]
+    # The verdict waits for review like any other: recorded as a draft, the status unchanged.
+    assert update.state == PublicationState.DRAFT and update.author == superuser
+    commitment.refresh_from_db()
+    assert commitment.status == Status.NOT_RATED
+    reviewer = StaffFactory(groups=["Publishers"])
+    change_state(obj=update, state=PublicationState.REVIEW, user=superuser)
+    change_state(obj=update, state=PublicationState.PUBLISHED, user=reviewer)
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
+
+
+def test_the_importing_analyst_is_the_author_of_the_drafts_and_cannot_publish_them(db, superuser):
+    result = import_article(data=SEED_ARTICLE.read_bytes(), filename=SEED_ARTICLE.name, user=superuser)
+    statement = Statement.objects.get(pk=result.statement["id"])
+    commitments = list(statement.commitments.all())
+    assert commitments and statement.created_by == superuser
+    assert {c.created_by for c in commitments} == {superuser}
+    assert {c.state for c in commitments} == {PublicationState.DRAFT}
+    assert refusal(superuser, statement, PublicationState.REVIEW) is None
+    change_state(obj=statement, state=PublicationState.REVIEW, user=superuser)
+    assert "four eyes" in refusal(superuser, statement, PublicationState.PUBLISHED)
 
 
 def test_a_bad_status_update_leaves_no_link_behind(seeded):
