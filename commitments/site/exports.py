@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from commitments.infra.spreadsheet import CellFormat, csv_cell
-from commitments.models import Actor, Commitment, Theme
+from commitments.models import Actor, Commitment, PublicationState, StatusUpdate, Theme
 from commitments.site.filters import filter_commitments
 
 CHUNK_SIZE = 500
@@ -34,6 +34,7 @@ COLUMNS = [
     "currency",
     "themes",
     "actors",
+    "party_statuses",
     "statement",
     "statement_title",
     "statement_made_on",
@@ -54,6 +55,15 @@ def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
     return queryset.select_related("statement").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
         Prefetch("actors", queryset=Actor.objects.only("name", "slug")),
+        # Each party's own verdict in force (StatusUpdate.is_current), oldest party first.
+        Prefetch(
+            "updates",
+            queryset=StatusUpdate.objects.filter(is_current=True, party__isnull=False, state=PublicationState.PUBLISHED)
+            .select_related("party")
+            .only("commitment_id", "status", "as_of", "party__slug")
+            .order_by("party__slug"),
+            to_attr="party_verdicts",
+        ),
     )
 
 
@@ -71,6 +81,11 @@ def record(commitment: Commitment, request: HttpRequest) -> dict:
         "currency": commitment.currency,
         "themes": [theme.slug for theme in commitment.themes.all()],
         "actors": [actor.slug for actor in commitment.actors.all()],
+        # "party:status" in the CSV; {"party", "status", "as_of"} objects in the JSON.
+        "party_statuses": [
+            {"party": update.party.slug, "status": update.status, "as_of": update.as_of.isoformat()}
+            for update in commitment.party_verdicts
+        ],
         "statement": commitment.statement.slug,
         "statement_title": commitment.statement.title,
         "statement_made_on": commitment.statement.made_on.isoformat(),
@@ -118,6 +133,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     def lines() -> Iterator[str]:
         yield writer.writerow(COLUMNS)
         for row in _records(request, queryset):
+            row["party_statuses"] = [f"{p['party']}:{p['status']}" for p in row["party_statuses"]]
             yield writer.writerow([csv_cell(row[column], CELLS) for column in COLUMNS])
 
     return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "commitments.csv")

@@ -26,10 +26,12 @@ class UpdatesFeed(Feed):
         return StatusUpdate.objects.published()
 
     def items(self, obj=None):
-        return self.updates(obj).select_related("commitment")[:FEED_SIZE]
+        return self.updates(obj).select_related("commitment", "party")[:FEED_SIZE]
 
     def item_title(self, item: StatusUpdate) -> str:
-        return f"{item.commitment.title}: {item.get_status_display()} (as of {item.as_of:%-d %B %Y})"
+        whose = f" ({item.party.name})" if item.party_id else ""
+        correction = ", a correction" if item.corrects_id else ""
+        return f"{item.commitment.title}{whose}: {item.get_status_display()} (as of {item.as_of:%-d %B %Y}{correction})"
 
     def item_description(self, item: StatusUpdate) -> str:
         return item.rationale

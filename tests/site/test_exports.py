@@ -1,6 +1,7 @@
 """CSV and JSON downloads: streamed, parseable, and the same rows as the list page."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -9,7 +10,7 @@ import pytest
 
 from commitments.infra.spreadsheet import csv_cell
 from commitments.site.exports import COLUMNS
-from tests.factories import CommitmentFactory
+from tests.factories import ActorFactory, CommitmentFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,25 @@ def test_a_large_export_is_read_in_chunks(client, db, django_assert_num_queries,
     monkeypatch.setattr("commitments.site.exports.CHUNK_SIZE", 2)
     for _ in range(5):
         CommitmentFactory()
-    # One cursor over the rows (+ statements), read in 3 chunks (2 + 2 + 1); each chunk's themes and
-    # actors are fetched as it is read: 1 + 3 × 2.
-    with django_assert_num_queries(7):
+    # One cursor over the rows (+ statements), read in 3 chunks (2 + 2 + 1); each chunk's themes,
+    # actors and parties' verdicts are fetched as it is read: 1 + 3 × 3.
+    with django_assert_num_queries(10):
         _, text = download(client, "/export/commitments.csv")
     assert len(text.strip().splitlines()) == 6
+
+
+def test_downloads_carry_each_partys_verdict_in_force(client, db):
+    uk, us = ActorFactory(slug="uk"), ActorFactory(slug="us")
+    commitment = CommitmentFactory(slug="joint", actors=[uk, us])
+    first = verdict(commitment=commitment, status="met", as_of=datetime.date(2023, 1, 1), party=uk)
+    verdict(commitment=commitment, status="stalled", as_of=datetime.date(2022, 1, 1), party=uk, corrects=first)
+    verdict(commitment=commitment, status="broken", as_of=datetime.date(2023, 2, 1), party=us)
+    verdict(commitment=commitment, status="met", as_of=datetime.date(2024, 1, 1), party=us, state="draft")
+    _, text = download(client, "/export/commitments.csv")
+    assert next(csv.DictReader(io.StringIO(text)))["party_statuses"] == "uk:stalled;us:broken"
+    _, body = download(client, "/export/commitments.json")
+    record = json.loads(body)["commitments"][0]
+    assert record["party_statuses"] == [
+        {"party": "uk", "status": "stalled", "as_of": "2022-01-01"},
+        {"party": "us", "status": "broken", "as_of": "2023-02-01"},
+    ]

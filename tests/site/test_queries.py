@@ -38,9 +38,9 @@ PAGES = {
     "/feeds/themes/{theme}/": 3,
     "/feeds/actors/{actor}/": 3,
     "/feeds/commitments/{commitment}/": 3,
-    # rows (one chunk) + statements; their themes; their actors
-    "/export/commitments.csv": 3,
-    "/export/commitments.json": 3,
+    # rows (one chunk) + statements; their themes; their actors; their parties' verdicts
+    "/export/commitments.csv": 4,
+    "/export/commitments.json": 4,
     # The index: version; the pages of the four model sections (a count each); the latest change
     # of commitments and of statements
     "/sitemap.xml": 7,
