@@ -88,8 +88,9 @@ class EditForm(ChangeReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial[VERSION_FIELD] = latest_version(self.instance)
+        if self.instance.pk:
+            # Bound forms too: an inline form posted back at the current version is unchanged.
+            self.initial.setdefault(VERSION_FIELD, latest_version(self.instance))
 
     def clean(self):
         data = super().clean()

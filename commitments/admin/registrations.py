@@ -16,7 +16,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
-from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal, content_changed
+from commitments.admin.editing import VERSION_FIELD, EditForm, EditGuardMixin, add_refusal, content_changed
 from commitments.admin.resources import (
     ActorResource,
     ArticleResource,
@@ -24,7 +24,7 @@ from commitments.admin.resources import (
     StatementResource,
     ThemeResource,
 )
-from commitments.admin.workflow import WorkflowAdminMixin
+from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
 from commitments.domain.services import (
     authors,
     check_as_of,
@@ -131,7 +131,8 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
-    fields = ["title", "slug", "state", "current_status"]
+    form = EditForm  # each row carries the version it was opened at (a hidden input)
+    fields = ["title", "slug", "state", "current_status", VERSION_FIELD]
     readonly_fields = ["state", "current_status"]  # the state moves through the workflow only
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
@@ -140,6 +141,12 @@ class CommitmentInline(admin.TabularInline):
     @admin.display(description="status")
     def current_status(self, obj):
         return status_badge(obj.status) if obj.pk else "–"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [f for f in fields if f != VERSION_FIELD]  # read-only rows have no version to send
 
 
 class AuthoredAdmin(EditGuardMixin, WorkflowAdminMixin, TrackerAdmin):
@@ -246,6 +253,7 @@ class CommitmentAdmin(AuthoredAdmin):
     autocomplete_fields = ["statement", "actors", "themes"]
     readonly_fields = ["status_display", "state_changed_at", "state_changed_by"]
     inlines = [StatusUpdateInline, ArticleLinkInline]
+    actions = [*WorkflowAdminMixin.actions, publish_with_statement]
     fieldsets = [
         (None, {"fields": ["statement", "title", "slug", "wording", "summary"]}),
         ("Who and what", {"fields": ["actors", "themes"]}),

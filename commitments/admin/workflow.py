@@ -79,6 +79,34 @@ def _move_selected(modeladmin: WorkflowAdminMixin, request: HttpRequest, queryse
         )
 
 
+@admin.action(description="Publish with its statement", permissions=["publish"])
+def publish_with_statement(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """For commitments in review: publish each one, and its statement in review in the same step."""
+    reason = request.POST.get("reason", "").strip()
+    moved, refused = [], []
+    for obj in queryset.select_related("statement").order_by("pk"):
+        if obj.state != PublicationState.REVIEW:
+            refused.append(f"“{obj}” is {obj.get_state_display().lower()}, not in review")
+            continue
+        try:
+            change_state(
+                obj=obj, state=PublicationState.PUBLISHED, user=request.user, reason=reason, with_statement=True
+            )
+        except PermissionDenied as exc:
+            refused.append(f"“{obj}”: {refusal_text(exc)}")
+        except ValidationError as exc:
+            refused.append(f"“{obj}”: {' '.join(exc.messages)}")
+        else:
+            moved.append(obj)
+    label = "Publish with its statement"
+    if moved:
+        modeladmin.message_user(request, f"{label}: {len(moved)} done.", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request, f"{label}: {len(refused)} left unchanged. " + "; ".join(refused) + ".", messages.WARNING
+        )
+
+
 def _workflow_action(action: str, permission: str):
     def run(modeladmin, request, queryset):
         _move_selected(modeladmin, request, queryset, action)

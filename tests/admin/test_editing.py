@@ -215,6 +215,37 @@ def test_a_draft_status_update_edited_in_two_sessions_keeps_the_first_save(edito
     assert StatusUpdate.objects.get(pk=update.pk).rationale == "Their reading."
 
 
+def test_a_commitment_edited_on_the_statement_page_over_a_newer_version_is_refused_in_its_row(editor):
+    statement = StatementFactory(state=DRAFT)
+    commitment = CommitmentFactory(statement=statement, state=DRAFT, title="Original")
+    other = StaffFactory(username="ann", groups=[EDITORS])
+    mine, theirs = signed_in(editor), signed_in(other)
+    my_form = opened_form(mine, Statement, statement)
+    their_form = opened_form(theirs, Commitment, commitment)
+    their_form["title"] = "Their title"
+    assert theirs.post(admin_url(Commitment, "change", commitment.pk), their_form).status_code == 302
+
+    prefix = next(k for k, v in my_form.items() if k.endswith("-id") and v == str(commitment.pk))[: -len("-id")]
+    my_form[f"{prefix}-title"] = "My title"
+    response = mine.post(admin_url(Statement, "change", statement.pk), my_form)
+    assert response.status_code == 200
+    [row] = [f for f in response.context["inline_admin_formsets"][0].formset.forms if f.instance.pk == commitment.pk]
+    assert "ann changed title" in " ".join(row.non_field_errors())
+    commitment.refresh_from_db()
+    assert commitment.title == "Their title"
+
+
+def test_saving_a_statement_does_not_resave_its_unchanged_commitments(editor):
+    statement = StatementFactory(state=DRAFT)
+    commitment = CommitmentFactory(statement=statement, state=DRAFT)
+    versions = commitment.history.count()
+    client = signed_in(editor)
+    data = opened_form(client, Statement, statement)
+    data["summary"] = "Changed the statement only."
+    assert client.post(admin_url(Statement, "change", statement.pk), data).status_code == 302
+    assert commitment.history.count() == versions
+
+
 # --- A commitment's statement
 
 
@@ -291,6 +322,30 @@ def test_publish_with_its_statement_publishes_both_when_the_statement_is_in_revi
     statement.refresh_from_db()
     assert (commitment.state, statement.state) == (PUBLISHED, PUBLISHED)
     assert statement.state_changed_by == publisher
+
+
+def test_the_publish_with_its_statement_action_publishes_both_and_names_what_it_left(publisher):
+    in_review = StatementFactory(state=REVIEW)
+    ready = publishable(state=REVIEW, statement=in_review, title="Ready")
+    waiting = publishable(state=REVIEW, statement=StatementFactory(state=DRAFT), title="Waiting")
+    client = signed_in(publisher)
+    response = client.post(
+        admin_url(Commitment, "changelist"),
+        {"action": "publish_with_statement", "_selected_action": [ready.pk, waiting.pk]},
+        follow=True,
+    )
+    ready.refresh_from_db()
+    waiting.refresh_from_db()
+    in_review.refresh_from_db()
+    assert (ready.state, in_review.state, waiting.state) == (PUBLISHED, PUBLISHED, REVIEW)
+    assert "Publish with its statement: 1 done." in messages_of(response)
+    assert any("“Waiting”: Its statement" in m and "still a draft" in m for m in messages_of(response))
+
+
+def test_editors_are_not_offered_publish_with_its_statement(editor):
+    client = signed_in(editor)
+    response = client.get(admin_url(Commitment, "changelist"))
+    assert "publish_with_statement" not in dict(response.context["action_form"].fields["action"].choices)
 
 
 def test_publish_with_its_statement_is_refused_when_the_publisher_wrote_the_statement(publisher):
