@@ -363,7 +363,7 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
     """
 
     form = StatusUpdateForm
-    list_display = ["commitment", "party", "status_display", "as_of", "state", "corrects_id", "author", "created_at"]
+    list_display = ["commitment", "party", "status_display", "as_of", "state", "correction_of", "author", "created_at"]
     list_filter = ["state", "status", "as_of", "commitment__themes", "commitment__statement"]
     search_fields = ["commitment__title", "rationale"]
     list_select_related = ["commitment", "author", "party"]
@@ -371,12 +371,17 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
     raw_id_fields = ["corrects"]
     date_hierarchy = "as_of"
     fields = ["commitment", "party", "status", "as_of", "rationale", "evidence", "corrects", "corrected_by"]
-    readonly_fields = ["corrected_by", "state_changed_at", "state_changed_by"]
+    readonly_fields = ["corrected_by"]
     ask_change_reason = False  # the rationale says why
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
         return status_badge(obj.status)
+
+    @admin.display(description="corrects", ordering="corrects")
+    def correction_of(self, obj):
+        # The id only: the corrected update's own label would cost a query per row.
+        return f"#{obj.corrects_id}" if obj.corrects_id else "–"
 
     @admin.display(description="corrected by")
     def corrected_by(self, obj):

@@ -359,3 +359,18 @@ def test_publish_with_its_statement_is_refused_when_the_publisher_wrote_the_stat
     statement.refresh_from_db()
     assert (commitment.state, statement.state) == (REVIEW, REVIEW)
     assert any("four eyes" in m for m in messages_of(response))
+
+
+def test_a_reader_with_view_permission_only_sees_the_statement_page_read_only():
+    from django.contrib.auth.models import Permission
+
+    statement = StatementFactory(state=DRAFT)
+    CommitmentFactory(statement=statement, state=DRAFT)
+    reader = StaffFactory(username="reader")
+    reader.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_statement", "view_commitment", "view_statusupdate"])
+    )
+    client = signed_in(reader)
+    assert client.get(admin_url(Statement, "change", statement.pk)).status_code == 200
+    commitment = statement.commitments.get()
+    assert client.get(admin_url(Commitment, "change", commitment.pk)).status_code == 200

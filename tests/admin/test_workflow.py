@@ -346,3 +346,26 @@ def test_change_state_records_the_user_even_outside_a_request(editor):
     commitment = CommitmentFactory(state=DRAFT)
     change_state(obj=commitment, state=REVIEW, user=editor)
     assert commitment.history.first().history_user == editor
+
+
+def test_a_commitment_or_statement_with_a_published_update_cannot_be_deleted_in_the_admin(client, publisher):
+    # Deleting them would delete published verdicts with them; the admin asks for the delete
+    # permission on every record that goes, and published updates have none.
+    superuser = StaffFactory(username="root", is_superuser=True)
+    bulk = CommitmentFactory.create_batch(2)
+    for c in bulk:
+        verdict(commitment=c, status=Status.MET, as_of=c.statement.made_on)
+    statement = StatementFactory()
+    on_statement = CommitmentFactory(statement=statement)
+    verdict(commitment=on_statement, status=Status.MET, as_of=statement.made_on)
+    client.force_login(superuser)
+    bulk_delete = client.post(
+        admin_url(Commitment, "changelist"),
+        {"action": "delete_selected", "_selected_action": [c.pk for c in bulk], "post": "yes"},
+    )
+    one = client.post(admin_url(Commitment, "delete", on_statement.pk), {"post": "yes"})
+    whole = client.post(admin_url(Statement, "delete", statement.pk), {"post": "yes"})
+    # The statement page answers with what protects it (its commitments), deleting nothing.
+    assert (bulk_delete.status_code, one.status_code, whole.status_code) == (403, 403, 200)
+    assert Commitment.objects.filter(pk__in=[on_statement.pk, *(c.pk for c in bulk)]).count() == 3
+    assert StatusUpdate.objects.count() == 3
