@@ -374,3 +374,19 @@ def test_a_reader_with_view_permission_only_sees_the_statement_page_read_only():
     assert client.get(admin_url(Statement, "change", statement.pk)).status_code == 200
     commitment = statement.commitments.get()
     assert client.get(admin_url(Commitment, "change", commitment.pk)).status_code == 200
+
+
+def test_the_change_pages_send_the_version_they_were_opened_at(editor):
+    from commitments.models import Status, StatusUpdate
+    from tests.factories import verdict
+
+    statement = StatementFactory(state=DRAFT)
+    commitment = CommitmentFactory(statement=statement, state=DRAFT)
+    update = verdict(commitment=commitment, status=Status.STALLED, as_of=statement.made_on, state=DRAFT)
+    client = signed_in(editor)
+    for model, obj in [(Statement, statement), (Commitment, commitment), (StatusUpdate, update)]:
+        page = client.get(admin_url(model, "change", obj.pk)).content.decode()
+        version = obj.history.first().history_id
+        assert f'type="hidden" name="edit_version" value="{version}"' in page, model
+    statement_page = client.get(admin_url(Statement, "change", statement.pk)).content.decode()
+    assert f'name="commitments-0-edit_version" value="{commitment.history.first().history_id}"' in statement_page
