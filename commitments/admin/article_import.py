@@ -239,7 +239,8 @@ class ArticleImportMixin:
                 form.add_error(None, exc)
             else:
                 done = f"Linked to “{commitment}”" + (
-                    f" and recorded “{Status(data['status']).label}” as of {data['as_of']:%Y-%m-%d}."
+                    f" and recorded a draft status update “{Status(data['status']).label}” as of "
+                    f"{data['as_of']:%Y-%m-%d}: it counts once another publisher has reviewed and published it."
                     if data["status"]
                     else "."
                 )

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
-from commitments.admin.resources import ActorResource, CommitmentResource, ThemeResource
-from commitments.admin.workflow import WorkflowAdminMixin
-from commitments.domain.services import delete_status_update, record_status_update
+from commitments.admin.editing import VERSION_FIELD, EditForm, EditGuardMixin, add_refusal, content_changed
+from commitments.admin.resources import (
+    ActorResource,
+    ArticleResource,
+    CommitmentResource,
+    StatementResource,
+    ThemeResource,
+)
+from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
+from commitments.domain.services import (
+    authors,
+    check_as_of,
+    delete_status_update,
+    note_edit,
+    record_status_update,
+)
 from commitments.models import (
     Actor,
     Article,
     ArticleLink,
     Commitment,
+    PublicationState,
     Quote,
     Statement,
     Status,
@@ -94,6 +113,7 @@ class ActorAdmin(TrackerAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
+    resource_classes = [ArticleResource]
     list_display = ["title", "publisher", "published_on", "kind"]
     list_filter = ["kind", "published_on_source"]
     search_fields = ["title", "url", "publisher", "author"]
@@ -111,7 +131,8 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
-    fields = ["title", "slug", "state", "current_status"]
+    form = EditForm  # each row carries the version it was opened at (a hidden input)
+    fields = ["title", "slug", "state", "current_status", VERSION_FIELD]
     readonly_fields = ["state", "current_status"]  # the state moves through the workflow only
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
@@ -121,9 +142,20 @@ class CommitmentInline(admin.TabularInline):
     def current_status(self, obj):
         return status_badge(obj.status) if obj.pk else "–"
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [f for f in fields if f != VERSION_FIELD]  # read-only rows have no version to send
+
+
+class AuthoredAdmin(EditGuardMixin, WorkflowAdminMixin, TrackerAdmin):
+    """Statements and commitments: the workflow, authorship, concurrent edits, refused saves."""
+
 
 @admin.register(Statement)
-class StatementAdmin(WorkflowAdminMixin, TrackerAdmin):
+class StatementAdmin(AuthoredAdmin):
+    resource_classes = [StatementResource]
     list_display = ["title", "kind", "made_on", "event", "state", "commitment_count"]
     list_filter = ["state", "kind", "made_on", "parties"]
     search_fields = ["title", "slug", "event", "place", "summary"]
@@ -140,21 +172,66 @@ class StatementAdmin(WorkflowAdminMixin, TrackerAdmin):
     def commitment_count(self, obj):
         return obj.n_commitments
 
+    def save_formset(self, request, form, formset, change):
+        # Commitments written here have authors like those written on their own page.
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            if inline_form.instance.pk is None or content_changed(inline_form):
+                note_edit(inline_form.instance, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+def correction_url(update: StatusUpdate) -> str:
+    """The add page of a status update, filled in to correct `update`."""
+    query = {"commitment": update.commitment_id, "corrects": update.pk}
+    if update.party_id:
+        query["party"] = update.party_id
+    return f"{reverse('admin:commitments_statusupdate_add')}?{urlencode(query)}"
+
+
+def limit_update_choices(fields: dict, commitment: Commitment | None, exclude_pk: int | None = None) -> None:
+    """A verdict names one of the commitment's actors and corrects one of its published updates."""
+    if "party" in fields:
+        fields["party"].queryset = commitment.actors.all() if commitment else Actor.objects.all()
+    if "corrects" in fields:
+        corrected = StatusUpdate.objects.filter(state=PublicationState.PUBLISHED).select_related("commitment", "party")
+        if commitment:
+            corrected = corrected.filter(commitment=commitment)
+        fields["corrects"].queryset = corrected.exclude(pk=exclude_pk)
+
 
 class StatusUpdateInline(admin.StackedInline):
-    """Earlier updates are shown read-only; a new one is recorded through the status service."""
+    """Earlier updates, published and pending, read-only with their state; a new one is recorded
+    as a draft through the status service. Drafts are edited, and updates moved through review,
+    on their own page (the change link)."""
 
     model = StatusUpdate
-    fields = ["status", "as_of", "rationale", "evidence", "author"]
-    readonly_fields = ["author"]
+    fields = ["party", "status", "as_of", "rationale", "evidence", "corrects", "state", "author", "correction"]
+    readonly_fields = ["state", "author", "correction"]
     autocomplete_fields = ["evidence"]
     extra = 1
     can_delete = False
+    show_change_link = True
     verbose_name = "status update"
     verbose_name_plural = "Status updates (newest first; a correction is a new update)"
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party", "author", "corrects__commitment")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        limit_update_choices(formset.form.base_fields, obj)
+        return formset
+
+    @admin.display(description="correction")
+    def correction(self, obj):
+        if obj.pk and obj.state == PublicationState.PUBLISHED:
+            return format_html('<a href="{}">Correct this update</a>', correction_url(obj))
+        return "–"
 
 
 class ArticleLinkInline(admin.TabularInline):
@@ -166,7 +243,7 @@ class ArticleLinkInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
+class CommitmentAdmin(AuthoredAdmin):
     resource_classes = [CommitmentResource]
     list_display = ["title", "statement", "status_display", "state", "target_date", "overdue"]
     list_filter = ["status", "state", "themes", "actors", "statement", OverdueFilter]
@@ -176,6 +253,7 @@ class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
     autocomplete_fields = ["statement", "actors", "themes"]
     readonly_fields = ["status_display", "state_changed_at", "state_changed_by"]
     inlines = [StatusUpdateInline, ArticleLinkInline]
+    actions = [*WorkflowAdminMixin.actions, publish_with_statement]
     fieldsets = [
         (None, {"fields": ["statement", "title", "slug", "wording", "summary"]}),
         ("Who and what", {"fields": ["actors", "themes"]}),
@@ -191,6 +269,14 @@ class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
     def overdue(self, obj):
         return obj.is_overdue
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Moving a commitment in review or published to another statement would change what the
+        # public sees without the workflow (the save guard refuses it too).
+        if obj is not None and obj.state != PublicationState.DRAFT:
+            readonly.append("statement")
+        return readonly
+
     def save_formset(self, request, form, formset, change):
         if formset.model is StatusUpdate:
             # The admin's change message reads these lists.
@@ -198,14 +284,20 @@ class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
             for inline_form in formset.forms:
                 if inline_form.instance.pk is None and inline_form.has_changed():
                     data = inline_form.cleaned_data
-                    update = record_status_update(
-                        commitment=form.instance,
-                        status=data["status"],
-                        as_of=data["as_of"],
-                        rationale=data["rationale"],
-                        articles=data.get("evidence") or (),
-                        author=request.user,
-                    )
+                    try:
+                        update = record_status_update(
+                            commitment=form.instance,
+                            status=data["status"],
+                            as_of=data["as_of"],
+                            rationale=data["rationale"],
+                            articles=data.get("evidence") or (),
+                            author=request.user,
+                            party=data.get("party"),
+                            corrects=data.get("corrects"),
+                        )
+                    except ValidationError as refusal:
+                        # Shown at the top of the form (EditGuardMixin), named as the new update's.
+                        raise ValidationError([f"New status update: {m}" for m in refusal.messages]) from refusal
                     formset.new_objects.append(update)
             return
         instances = formset.save(commit=False)
@@ -218,28 +310,120 @@ class CommitmentAdmin(WorkflowAdminMixin, TrackerAdmin):
         formset.save_m2m()
 
 
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(AuditedAdmin):
-    """Append-only: an update can be added (through the status service) and read, not edited.
+class StatusUpdateForm(EditForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitment = self.instance.commitment if self.instance.commitment_id else None
+        if commitment is None and str(self.initial.get("commitment", "")).isdigit():
+            commitment = Commitment.objects.filter(pk=self.initial["commitment"]).first()
+        limit_update_choices(self.fields, commitment, exclude_pk=self.instance.pk)
 
-    Publishers (delete permission) may delete one; the status service recomputes the commitment.
+    def clean(self):
+        data = super().clean()
+        # A draft edited here keeps the rules record_status_update applies to a new one.
+        if self.instance.pk:
+            commitment = self.instance.commitment
+            if data.get("as_of"):
+                try:
+                    check_as_of(commitment, data["as_of"])
+                except ValidationError as error:
+                    add_refusal(self, error)
+            corrects, party = data.get("corrects"), data.get("party")
+            if corrects is not None and corrects.party_id != (party.pk if party else None):
+                self.add_error("corrects", "A correction assesses the same party as the update it corrects.")
+        return data
+
+
+def delete_selected_drafts(modeladmin, request, queryset):
+    """Django's bulk delete, refused as a whole when a selected update is published."""
+    published = [str(u) for u in queryset.filter(state=PublicationState.PUBLISHED).select_related("commitment")]
+    if published:
+        modeladmin.message_user(
+            request,
+            f"Nothing was deleted: {len(published)} of the selected updates "
+            f"{'is' if len(published) == 1 else 'are'} published (“{'”, “'.join(published)}”). "
+            "A published status update is never deleted: record a new update that corrects it instead.",
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_drafts.allowed_permissions = ("delete",)
+delete_selected_drafts.short_description = "Delete selected draft status updates"
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
+    """Reviewed like statements and commitments. A new update is recorded as a draft through the
+    status service; drafts and updates in review may be edited and moved through review; a
+    published update is read-only and never deleted: a new update corrects it.
+
+    Drafts may be deleted by their author or a publisher (delete permission).
     """
 
-    list_display = ["commitment", "status_display", "as_of", "author", "created_at"]
-    list_filter = ["status", "as_of", "commitment__themes", "commitment__statement"]
+    form = StatusUpdateForm
+    list_display = ["commitment", "party", "status_display", "as_of", "state", "correction_of", "author", "created_at"]
+    list_filter = ["state", "status", "as_of", "commitment__themes", "commitment__statement"]
     search_fields = ["commitment__title", "rationale"]
-    list_select_related = ["commitment", "author"]
+    list_select_related = ["commitment", "author", "party"]
     autocomplete_fields = ["commitment", "evidence"]
+    raw_id_fields = ["corrects"]
     date_hierarchy = "as_of"
-    fields = ["commitment", "status", "as_of", "rationale", "evidence"]
+    fields = ["commitment", "party", "status", "as_of", "rationale", "evidence", "corrects", "corrected_by"]
+    readonly_fields = ["corrected_by"]
     ask_change_reason = False  # the rationale says why
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
         return status_badge(obj.status)
 
+    @admin.display(description="corrects", ordering="corrects")
+    def correction_of(self, obj):
+        # The id only: the corrected update's own label would cost a query per row.
+        return f"#{obj.corrects_id}" if obj.corrects_id else "–"
+
+    @admin.display(description="corrected by")
+    def corrected_by(self, obj):
+        corrections = list(obj.corrections.order_by("pk")) if obj.pk else []
+        if not corrections:
+            return "–"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{} ({})</a>',
+            (
+                (reverse("admin:commitments_statusupdate_change", args=[c.pk]), f"#{c.pk}", c.get_state_display())
+                for c in corrections
+            ),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("commitment")  # a draft stays on its commitment; record a new one instead
+        return readonly
+
     def has_change_permission(self, request, obj=None):
-        return False
+        if obj is not None and obj.state == PublicationState.PUBLISHED:
+            return False  # published history is corrected, never overwritten
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        if obj.state == PublicationState.PUBLISHED:
+            return False
+        return request.user.pk in authors(obj) or super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (
+                delete_selected_drafts,
+                "delete_selected",
+                delete_selected_drafts.short_description,
+            )
+        return actions
 
     def delete_model(self, request, obj):
         delete_status_update(update=obj, user=request.user)
@@ -249,9 +433,23 @@ class StatusUpdateAdmin(AuditedAdmin):
             delete_status_update(update=update, user=request.user)
 
     def get_changeform_initial_data(self, request):
-        return {"as_of": timezone.localdate(), **super().get_changeform_initial_data(request)}
+        initial = {"as_of": timezone.localdate(), **super().get_changeform_initial_data(request)}
+        # "Correct this update" links here with ?corrects=<id>: the correction starts from it.
+        corrects = str(initial.get("corrects", ""))
+        corrected = StatusUpdate.objects.filter(pk=corrects).first() if corrects.isdigit() else None
+        if corrected is not None:
+            initial.update(commitment=corrected.commitment_id, party=corrected.party_id, status=corrected.status)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and obj.state == PublicationState.PUBLISHED and self.has_add_permission(request):
+            context["correct_url"] = correction_url(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)  # note_edit when the content changed
+            return
         data = form.cleaned_data
         update = record_status_update(
             commitment=data["commitment"],
@@ -260,6 +458,8 @@ class StatusUpdateAdmin(AuditedAdmin):
             rationale=data["rationale"],
             articles=data.get("evidence") or (),
             author=request.user,
+            party=data.get("party"),
+            corrects=data.get("corrects"),
         )
         # The admin goes on to save the form's many-to-many data against this same row.
         obj.pk = update.pk

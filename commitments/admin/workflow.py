@@ -1,7 +1,7 @@
 """The publication workflow in the admin.
 
-`WorkflowAdminMixin` moves statements and commitments through draft → review → published with
-list actions and buttons on the change page. Every move goes through
+`WorkflowAdminMixin` moves statements, commitments and status updates through draft → review →
+published with list actions and buttons on the change page. Every move goes through
 `commitments.domain.services.change_state`, which checks the publish permission and records who, when
 and why; the `state` field itself is never editable in a form.
 """
@@ -18,8 +18,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
-from commitments.domain.services import can_change_state, change_state
-from commitments.models import PublicationState
+from commitments.domain.services import can_change_state, change_state, refusal
+from commitments.models import Commitment, PublicationState
 
 
 class WorkflowActionForm(helpers.ActionForm):
@@ -41,6 +41,15 @@ WORKFLOW_MOVES = {
 }
 
 
+# The button value of "Publish with its statement" (a commitment whose statement is in review).
+WITH_STATEMENT = "published+statement"
+
+
+def refusal_text(exc: PermissionDenied) -> str:
+    """The service's reason for a refusal, in words (PermissionDenied carries it)."""
+    return str(exc).rstrip(".") or "you do not have permission to publish or unpublish"
+
+
 def _move_selected(modeladmin: WorkflowAdminMixin, request: HttpRequest, queryset: QuerySet, action: str) -> None:
     from_state, to_state, label = WORKFLOW_MOVES[action]
     reason = request.POST.get("reason", "").strip()
@@ -54,8 +63,8 @@ def _move_selected(modeladmin: WorkflowAdminMixin, request: HttpRequest, queryse
             continue
         try:
             change_state(obj=obj, state=to_state, user=request.user, reason=reason)
-        except PermissionDenied:
-            refused.append(f"“{obj}”: you do not have permission to publish or unpublish")
+        except PermissionDenied as exc:
+            refused.append(f"“{obj}”: {refusal_text(exc)}")
         except ValidationError as exc:
             refused.append(f"“{obj}”: {' '.join(exc.messages)}")
         else:
@@ -64,6 +73,34 @@ def _move_selected(modeladmin: WorkflowAdminMixin, request: HttpRequest, queryse
     if moved:
         noun = name.verbose_name if len(moved) == 1 else name.verbose_name_plural
         modeladmin.message_user(request, f"{label}: {len(moved)} {noun} done.", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request, f"{label}: {len(refused)} left unchanged. " + "; ".join(refused) + ".", messages.WARNING
+        )
+
+
+@admin.action(description="Publish with its statement", permissions=["publish"])
+def publish_with_statement(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """For commitments in review: publish each one, and its statement in review in the same step."""
+    reason = request.POST.get("reason", "").strip()
+    moved, refused = [], []
+    for obj in queryset.select_related("statement").order_by("pk"):
+        if obj.state != PublicationState.REVIEW:
+            refused.append(f"“{obj}” is {obj.get_state_display().lower()}, not in review")
+            continue
+        try:
+            change_state(
+                obj=obj, state=PublicationState.PUBLISHED, user=request.user, reason=reason, with_statement=True
+            )
+        except PermissionDenied as exc:
+            refused.append(f"“{obj}”: {refusal_text(exc)}")
+        except ValidationError as exc:
+            refused.append(f"“{obj}”: {' '.join(exc.messages)}")
+        else:
+            moved.append(obj)
+    label = "Publish with its statement"
+    if moved:
+        modeladmin.message_user(request, f"{label}: {len(moved)} done.", messages.SUCCESS)
     if refused:
         modeladmin.message_user(
             request, f"{label}: {len(refused)} left unchanged. " + "; ".join(refused) + ".", messages.WARNING
@@ -79,7 +116,7 @@ def _workflow_action(action: str, permission: str):
 
 
 class WorkflowAdminMixin:
-    """For the admins of Statement and Commitment (models with a `state` and a publish permission)."""
+    """For the admins of Statement, Commitment and StatusUpdate (a `state` and a publish permission)."""
 
     action_form = WorkflowActionForm
     change_form_template = "admin/commitments/workflow_change_form.html"
@@ -107,29 +144,66 @@ class WorkflowAdminMixin:
             *super().get_urls(),
         ]
 
+    def workflow_moves(self, request: HttpRequest, obj) -> list[tuple[str, str]]:
+        """The buttons for `obj`: (value, label) of each move `request.user` may make now."""
+        moves = [
+            (to_state, label)
+            for from_state, to_state, label in WORKFLOW_MOVES.values()
+            if from_state == obj.state and can_change_state(request.user, obj, to_state)
+        ]
+        statement = getattr(obj, "statement", None)
+        if (
+            isinstance(obj, Commitment)
+            and (PublicationState.PUBLISHED, "Publish") in moves
+            and statement.state == PublicationState.REVIEW
+            and can_change_state(request.user, statement, PublicationState.PUBLISHED)
+        ):
+            moves.append((WITH_STATEMENT, "Publish with its statement"))
+        return moves
+
+    def workflow_refusals(self, request: HttpRequest, obj) -> list[str]:
+        """Why the moves out of `obj`'s state that the user lacks are refused, for the change page."""
+        reasons = []
+        for from_state, to_state, _label in WORKFLOW_MOVES.values():
+            if from_state == obj.state:
+                why = refusal(request.user, obj, to_state)
+                if why and why not in reasons:
+                    reasons.append(why)
+        return reasons
+
     def render_change_form(self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["workflow_moves"] = [
-                (to_state, label)
-                for from_state, to_state, label in WORKFLOW_MOVES.values()
-                if from_state == obj.state and can_change_state(request.user, obj, to_state)
-            ]
+            context["workflow_moves"] = self.workflow_moves(request, obj)
+            context["workflow_refusals"] = self.workflow_refusals(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def state_view(self, request: HttpRequest, object_id: str):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
-        if not self.has_change_permission(request, obj):
+        # Read-only records (a published status update) still move; change_state checks who may.
+        if not self.has_view_permission(request, obj):
             raise PermissionDenied
         state = request.POST.get("state", "")
+        with_statement = state == WITH_STATEMENT
+        if with_statement:
+            state = PublicationState.PUBLISHED
         try:
-            change_state(obj=obj, state=state, user=request.user, reason=request.POST.get("reason", "").strip())
-        except PermissionDenied:
-            self.message_user(request, "You do not have permission to publish or unpublish.", messages.ERROR)
+            change_state(
+                obj=obj,
+                state=state,
+                user=request.user,
+                reason=request.POST.get("reason", "").strip(),
+                with_statement=with_statement and isinstance(obj, Commitment),
+            )
+        except PermissionDenied as exc:
+            self.message_user(request, f"{refusal_text(exc)}. Nothing was changed.", messages.ERROR)
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            self.message_user(request, " ".join(exc.messages) + " Nothing was changed.", messages.ERROR)
         else:
-            self.message_user(request, f"“{obj}” is now {obj.get_state_display().lower()}.", messages.SUCCESS)
+            done = f"“{obj}” is now {obj.get_state_display().lower()}"
+            if with_statement:
+                done += f", with its statement “{obj.statement}”"
+            self.message_user(request, done + ".", messages.SUCCESS)
         change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
         return HttpResponseRedirect(reverse(change_url, args=[obj.pk], current_app=self.admin_site.name))

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -129,6 +130,8 @@ def test_a_related_commitment_becomes_a_link_and_a_status_update_in_one_step(adm
     assert link.relation == "progress" and link.added_by.username == "admin"
     update = StatusUpdate.objects.filter(commitment=commitment).order_by("-created_at").first()
     assert update.rationale == "The agreement entered into force." and list(update.evidence.all()) == [article]
+    assert (update.state, update.author.username) == (PublicationState.DRAFT, "admin")  # reviewed before it counts
+    assert any("recorded a draft status update “Met”" in str(m) for m in get_messages(response.wsgi_request))
     # Once linked, it is no longer offered.
     assert link_url not in admin_client.get(review_url(article.pk)).content.decode()
 

@@ -8,6 +8,7 @@ from commitments.models import (
     Article,
     ArticleLink,
     Commitment,
+    PublicationState,
     Quote,
     Statement,
     Status,
@@ -86,7 +87,9 @@ def commitment_form_data(commitment, **extra):
     return data
 
 
-def test_a_status_update_recorded_on_the_commitment_page_goes_through_the_service(admin_client, seeded, superuser):
+def test_a_status_update_recorded_on_the_commitment_page_goes_through_the_service_as_a_draft(
+    admin_client, seeded, superuser
+):
     commitment = Commitment.objects.get(slug="space-safe-and-secure")
     evidence = Article.objects.get(publisher="Homeland Security Today")
     data = commitment_form_data(
@@ -100,25 +103,27 @@ def test_a_status_update_recorded_on_the_commitment_page_goes_through_the_servic
     )
     response = admin_client.post(admin_url(Commitment, "change", commitment.pk), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
-    commitment.refresh_from_db()
-    assert commitment.status == Status.IN_PROGRESS
     update = commitment.updates.get()
-    assert update.author == superuser and list(update.evidence.all()) == [evidence]
+    assert (update.state, update.author, update.last_edited_by) == (PublicationState.DRAFT, superuser, superuser)
+    assert list(update.evidence.all()) == [evidence]
+    commitment.refresh_from_db()
+    assert commitment.status == Status.NOT_RATED  # a draft counts for nothing until published
 
 
-def test_the_status_update_add_page_goes_through_the_service(admin_client, seeded):
+def test_the_status_update_add_page_goes_through_the_service_as_a_draft(admin_client, seeded, superuser):
     commitment = Commitment.objects.get(slug="space-safe-and-secure")
     response = admin_client.post(
         admin_url(StatusUpdate, "add"),
         {"commitment": commitment.pk, "status": Status.STALLED, "as_of": "2024-01-01", "rationale": "No activity."},
     )
     assert response.status_code == 302
+    update = commitment.updates.get()
+    assert (update.as_of, update.state, update.author) == (datetime.date(2024, 1, 1), PublicationState.DRAFT, superuser)
     commitment.refresh_from_db()
-    assert commitment.status == Status.STALLED
-    assert commitment.updates.get().as_of == datetime.date(2024, 1, 1)
+    assert commitment.status == Status.NOT_RATED
 
 
-def test_status_updates_cannot_be_edited_in_place(admin_client, seeded):
+def test_published_status_updates_cannot_be_edited_in_place(admin_client, seeded):
     update = StatusUpdate.objects.get()
     response = admin_client.post(
         admin_url(StatusUpdate, "change", update.pk),

@@ -9,7 +9,7 @@ from commitments.admin.resources import CommitmentResource
 from commitments.domain.roles import EDITORS, PUBLISHERS
 from commitments.domain.services import change_state
 from commitments.models import Commitment, PublicationState, Statement, Status, StatusUpdate
-from tests.factories import CommitmentFactory, StaffFactory, StatementFactory, verdict
+from tests.factories import ActorFactory, CommitmentFactory, StaffFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,11 @@ def editor():
 @pytest.fixture
 def publisher():
     return StaffFactory(username="pub", groups=[PUBLISHERS])
+
+
+def publishable(**kwargs):
+    """A commitment with what publishing needs (wording, an actor, a theme), written by nobody here."""
+    return CommitmentFactory(actors=[ActorFactory()], themes=[ThemeFactory()], **kwargs)
 
 
 def run_action(client, model, action, objs, reason=""):
@@ -61,7 +66,7 @@ def test_an_editor_submits_drafts_for_review_and_history_names_them(client, edit
 
 
 def test_a_bulk_publish_writes_one_history_record_per_commitment_with_the_publisher(client, publisher):
-    commitments = CommitmentFactory.create_batch(3, state=REVIEW)
+    commitments = [publishable(state=REVIEW) for _ in range(3)]
     before = {c.pk: c.history.count() for c in commitments}
     client.force_login(publisher)
     response = run_action(client, Commitment, "publish", commitments, reason="Sources checked")
@@ -86,7 +91,7 @@ def test_an_editor_cannot_publish_by_posting_the_publish_action(client, editor):
 
 
 def test_records_in_the_wrong_state_are_named_and_left_alone(client, publisher):
-    in_review = CommitmentFactory(state=REVIEW, title="Ready one")
+    in_review = publishable(state=REVIEW, title="Ready one")
     draft = CommitmentFactory(state=DRAFT, title="Unfinished one")
     client.force_login(publisher)
     response = run_action(client, Commitment, "publish", [in_review, draft])
@@ -129,15 +134,17 @@ def test_the_change_page_offers_only_the_moves_the_user_may_make(client, editor,
 
 
 def test_the_publish_button_refuses_an_editor(client, editor):
-    commitment = CommitmentFactory(state=REVIEW)
+    commitment = publishable(state=REVIEW)
     client.force_login(editor)
     response = client.post(admin_url(Commitment, "state", commitment.pk), {"state": PUBLISHED}, follow=True)
     assert states([commitment]) == [REVIEW]
-    assert "You do not have permission to publish or unpublish." in messages_of(response)
+    assert "Publishing or unpublishing a commitment needs the publish permission. Nothing was changed." in messages_of(
+        response
+    )
 
 
 def test_the_publish_button_publishes_for_a_publisher_with_the_reason(client, publisher):
-    commitment = CommitmentFactory(state=REVIEW)
+    commitment = publishable(state=REVIEW)
     client.force_login(publisher)
     response = client.post(
         admin_url(Commitment, "state", commitment.pk), {"state": PUBLISHED, "reason": "Checked"}, follow=True
@@ -152,11 +159,11 @@ def test_an_illegal_move_is_explained(client, publisher):
     client.force_login(publisher)
     response = client.post(admin_url(Commitment, "state", commitment.pk), {"state": PUBLISHED}, follow=True)
     assert states([commitment]) == [DRAFT]
-    assert "Cannot move from draft to published." in messages_of(response)
+    assert "A commitment cannot move from draft to published. Nothing was changed." in messages_of(response)
 
 
 def test_a_too_long_reason_is_refused_with_its_length(client, publisher):
-    commitment = CommitmentFactory(state=REVIEW)
+    commitment = publishable(state=REVIEW)
     client.force_login(publisher)
     response = client.post(
         admin_url(Commitment, "state", commitment.pk), {"state": PUBLISHED, "reason": "x" * 150}, follow=True
@@ -278,22 +285,34 @@ def test_the_history_page_shows_each_change_as_old_and_new_values(client, editor
     assert "Old title" in content and "New title" in content and "&rarr;" in content
 
 
-def test_a_publisher_deletes_a_status_update_through_the_service_and_it_stays_in_the_history(client, publisher):
+def test_a_publisher_deletes_a_draft_status_update_through_the_service_and_it_stays_in_the_history(client, publisher):
     commitment = CommitmentFactory()
     verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=commitment.statement.made_on, rationale="a")
-    mistake = verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, rationale="b")
+    mistake = verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on, state=DRAFT)
     client.force_login(publisher)
     response = client.post(admin_url(StatusUpdate, "delete", mistake.pk), {"post": "yes"})
     assert response.status_code == 302
+    assert not StatusUpdate.objects.filter(pk=mistake.pk).exists()
     commitment.refresh_from_db()
-    assert commitment.status == Status.IN_PROGRESS  # recomputed from the remaining update
+    assert commitment.status == Status.IN_PROGRESS  # the published update still decides
     deletion = StatusUpdate.history.filter(id=mistake.pk).first()
     assert (deletion.history_type, deletion.history_user) == ("-", publisher)
 
 
-def test_a_bulk_delete_of_status_updates_recomputes_every_commitment(client, publisher):
+def test_a_published_status_update_has_no_delete_page_even_for_a_publisher(client, publisher):
+    commitment = CommitmentFactory()
+    published = verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on)
+    client.force_login(publisher)
+    assert client.get(admin_url(StatusUpdate, "delete", published.pk)).status_code == 403
+    assert client.post(admin_url(StatusUpdate, "delete", published.pk), {"post": "yes"}).status_code == 403
+    assert StatusUpdate.objects.filter(pk=published.pk).exists()
+    commitment.refresh_from_db()
+    assert commitment.status == Status.MET
+
+
+def test_a_bulk_delete_of_draft_status_updates_deletes_them_through_the_service(client, publisher):
     commitments = CommitmentFactory.create_batch(2)
-    updates = [verdict(commitment=c, status=Status.MET, as_of=c.statement.made_on, rationale="r") for c in commitments]
+    updates = [verdict(commitment=c, status=Status.MET, as_of=c.statement.made_on, state=DRAFT) for c in commitments]
     client.force_login(publisher)
     confirmation = run_action(client, StatusUpdate, "delete_selected", updates)
     assert confirmation.status_code == 200 and StatusUpdate.objects.count() == 2  # asks first
@@ -307,7 +326,46 @@ def test_a_bulk_delete_of_status_updates_recomputes_every_commitment(client, pub
     assert StatusUpdate.history.filter(history_type="-", history_user=publisher).count() == 2
 
 
+def test_a_bulk_delete_that_includes_a_published_update_deletes_nothing_and_says_why(client, publisher):
+    commitment = CommitmentFactory()
+    published = verdict(commitment=commitment, status=Status.MET, as_of=commitment.statement.made_on)
+    draft = verdict(commitment=commitment, status=Status.STALLED, as_of=commitment.statement.made_on, state=DRAFT)
+    client.force_login(publisher)
+    response = client.post(
+        admin_url(StatusUpdate, "changelist"),
+        {"action": "delete_selected", "_selected_action": [published.pk, draft.pk], "post": "yes"},
+        follow=True,
+    )
+    assert StatusUpdate.objects.filter(pk__in=[published.pk, draft.pk]).count() == 2
+    assert any("Nothing was deleted: 1 of the selected updates is published" in m for m in messages_of(response))
+    commitment.refresh_from_db()
+    assert commitment.status == Status.MET
+
+
 def test_change_state_records_the_user_even_outside_a_request(editor):
     commitment = CommitmentFactory(state=DRAFT)
     change_state(obj=commitment, state=REVIEW, user=editor)
     assert commitment.history.first().history_user == editor
+
+
+def test_a_commitment_or_statement_with_a_published_update_cannot_be_deleted_in_the_admin(client, publisher):
+    # Deleting them would delete published verdicts with them; the admin asks for the delete
+    # permission on every record that goes, and published updates have none.
+    superuser = StaffFactory(username="root", is_superuser=True)
+    bulk = CommitmentFactory.create_batch(2)
+    for c in bulk:
+        verdict(commitment=c, status=Status.MET, as_of=c.statement.made_on)
+    statement = StatementFactory()
+    on_statement = CommitmentFactory(statement=statement)
+    verdict(commitment=on_statement, status=Status.MET, as_of=statement.made_on)
+    client.force_login(superuser)
+    bulk_delete = client.post(
+        admin_url(Commitment, "changelist"),
+        {"action": "delete_selected", "_selected_action": [c.pk for c in bulk], "post": "yes"},
+    )
+    one = client.post(admin_url(Commitment, "delete", on_statement.pk), {"post": "yes"})
+    whole = client.post(admin_url(Statement, "delete", statement.pk), {"post": "yes"})
+    # The statement page answers with what protects it (its commitments), deleting nothing.
+    assert (bulk_delete.status_code, one.status_code, whole.status_code) == (403, 403, 200)
+    assert Commitment.objects.filter(pk__in=[on_statement.pk, *(c.pk for c in bulk)]).count() == 3
+    assert StatusUpdate.objects.count() == 3
