@@ -155,7 +155,7 @@ class ConditionalWrites:
             instance = self.get_object()
             if "HTTP_IF_MATCH" in request.META:
                 # Locked first, so no other write lands between the comparison and this one.
-                type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
+                list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
                 current = self.record_etag(instance.pk)
                 if not if_match_passes(request.META["HTTP_IF_MATCH"], current):
                     raise PreconditionFailed(

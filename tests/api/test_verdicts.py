@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from commitments.models import Commitment, PublicationState, StatusUpdate
+from commitments.models import Commitment, PublicationState, Statement, StatusUpdate
 from tests.api.test_writes import EDITING, PUBLISHING, patch, post, token_headers, user_with
 from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
@@ -241,8 +241,6 @@ def test_api_writes_record_their_author_and_last_editor(client, carbis_bay, edit
     response = post(client, "/api/v1/statements/", {"title": "Communiqué", "made_on": "2021-06-13"}, editor)
     statement = response.json()["slug"]
     assert patch(client, f"/api/v1/statements/{statement}/", {"place": "Cornwall"}, publisher).status_code == 200
-    from commitments.models import Statement
-
     written = Statement.objects.get(slug=statement)
     assert (written.created_by.username, written.last_edited_by.username) == ("editor", "publisher")
 
