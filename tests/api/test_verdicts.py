@@ -358,3 +358,31 @@ def test_the_save_guard_still_answers_400_if_the_serializer_check_is_bypassed(
     assert response.status_code == 400
     assert "only while it is a draft" in response.json()["statement"][0]
     assert Commitment.objects.get(slug="live").statement == carbis_bay
+
+
+# --- Back doors: nothing the workflow or the authorship decides can be written -------------------
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"state": "published"},
+        {"author": 1},
+        {"last_edited_by": 1},
+        {"is_current": True},
+        {"state_changed_by": 1},
+    ],
+)
+def test_a_new_update_cannot_be_written_published_or_authored(client, joint, publisher, field):
+    response = record(client, publisher, evidence=[ArticleFactory().pk], **field)
+    assert response.status_code == 400
+    assert list(response.json()) == list(field)
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("field", [{"created_by": 1}, {"last_edited_by": 1}, {"state_changed_by": 1}])
+def test_a_commitment_cannot_be_written_with_forged_authors(client, carbis_bay, editor, field):
+    response = post(client, "/api/v1/commitments/", {**NEW, **field}, editor)
+    assert response.status_code == 400
+    assert list(response.json()) == list(field)
+    assert not Commitment.objects.exists()
