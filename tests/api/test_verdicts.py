@@ -386,3 +386,26 @@ def test_a_commitment_cannot_be_written_with_forged_authors(client, carbis_bay, 
     assert response.status_code == 400
     assert list(response.json()) == list(field)
     assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"party": "uk"}, ["uk"]),
+        ({"party": "us"}, []),
+        ({"overall": "true"}, [None]),
+        ({"overall": "false"}, ["uk"]),
+    ],
+)
+def test_status_updates_filter_by_party(client, joint, uk, us, params, expected):
+    verdict(commitment=joint, status="met", as_of=DAY)
+    verdict(commitment=joint, status="broken", as_of=DAY, party=uk)
+    results = client.get("/api/v1/status-updates/", params).json()["results"]
+    assert [row["party"] for row in results] == expected
+
+
+@pytest.mark.parametrize(("params", "field"), [({"party": "nobody"}, "party"), ({"overall": "yes"}, "overall")])
+def test_a_bad_party_filter_is_a_400(client, joint, params, field):
+    response = client.get("/api/v1/status-updates/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
