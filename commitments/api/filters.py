@@ -294,6 +294,12 @@ class CommitmentFilter(ApiFilterSet):
 
 class StatusUpdateFilter(ApiFilterSet):
     commitment = slug_filter("commitment", Commitment.objects.published(), "published commitment")
+    party = slug_filter("party", Actor.objects.all(), "actor", help_text="Slug of the party a verdict assesses alone.")
+    overall = StrictBooleanFilter(
+        field_name="party",
+        lookup_expr="isnull",
+        help_text="true: only verdicts on commitments as a whole; false: only verdicts on one party.",
+    )
     status = status_filter()
     as_of_after = IsoDateFilter(
         field_name="as_of", lookup_expr="gte", help_text="Holding from this date or later (YYYY-MM-DD)."

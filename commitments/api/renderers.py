@@ -33,8 +33,11 @@ class ORJSONRenderer(JSONRenderer):
 
 
 def _list_item_key(item: Any) -> Any:
-    # Lists of embedded objects (themes, actors, evidence) collapse to their slugs, or ids.
+    # Lists of embedded objects (themes, actors, evidence) collapse to their slugs, or ids; a
+    # party's status to party=status.
     if isinstance(item, dict):
+        if "party" in item:
+            return f"{item['party']}={item['status']}"
         return item.get("slug", item.get("id"))
     return item
 

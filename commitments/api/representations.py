@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
+from commitments.api import querysets
 from commitments.domain.rows import with_names
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
@@ -99,7 +100,10 @@ COMMITMENT_COLUMNS = (
     "statement_id", "statement__slug", "statement__title", "statement__made_on",
 )  # fmt: skip
 ARTICLE_REF_COLUMNS = ("id", "title", "publisher", "published_on", "url")
-UPDATE_COLUMNS = ("id", "commitment_id", "status", "as_of", "rationale", "created_at", "updated_at")
+UPDATE_COLUMNS = (
+    "id", "commitment_id", "party__slug", "status", "as_of", "rationale", "corrects_id", "corrected_by", "state",
+    "created_at", "updated_at",
+)  # fmt: skip
 
 
 def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet:
@@ -108,7 +112,8 @@ def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet:
 
 
 def update_rows(queryset: QuerySet[StatusUpdate]) -> QuerySet:
-    """Status updates with the summary of their commitment, as plain rows."""
+    """Status updates (annotated with querysets.with_corrections) with the summary of their
+    commitment, as plain rows."""
     return queryset.prefetch_related(None).values(
         *UPDATE_COLUMNS, "commitment__slug", "commitment__title", "commitment__status"
     )
@@ -130,6 +135,19 @@ def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
     return grouped
 
 
+def _party_statuses(ids: list[int]) -> dict[int, list[Row]]:
+    """{commitment id: its parties' verdicts in force}, as PartyStatusSerializer shows them."""
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    rows = (
+        querysets.party_verdicts()
+        .filter(commitment_id__in=ids)
+        .values_list("commitment_id", "party__slug", "status", "as_of")
+    )
+    for commitment_id, party, status, as_of in rows:
+        grouped[commitment_id].append({"party": party, "status": status, "as_of": _date(as_of)})
+    return grouped
+
+
 # --- Representations ---------------------------------------------------------------------------
 
 
@@ -145,7 +163,8 @@ def article_ref(row: Row, out: Output) -> Row:
 
 
 def commitment(row: Row, out: Output, today: datetime.date) -> Row:
-    """One commitment row, with its "themes" and "actors" (rows.with_names), as the API shows it."""
+    """One commitment row, with its "themes", "actors" (rows.with_names) and "party_statuses", as
+    the API shows it."""
     status, slug, target_date = row["status"], row["slug"], row["target_date"]
     return {
         "id": row["id"],
@@ -157,6 +176,7 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
         "status_label": STATUS_LABELS[status],
         "score": STATUS_SCORES[status],
         "is_overdue": is_overdue(target_date, status, today),
+        "party_statuses": row["party_statuses"],
         "target_date": _date(target_date),
         "target_wording": row["target_wording"],
         "amount": _amount(row["amount"]),
@@ -180,30 +200,37 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
 
 
 def commitments(rows: Iterable[Row], request) -> list[Row]:
-    """A page of commitment rows as CommitmentSerializer(many=True) shows them: two more queries."""
+    """A page of commitment rows as CommitmentSerializer(many=True) shows them: three more queries."""
     return _commitments(rows, Output(request))
 
 
 def _commitments(rows: Iterable[Row], out: Output) -> list[Row]:
     today = timezone.localdate()
-    return [commitment(row, out, today) for row in with_names(list(rows))]
+    rows = with_names(list(rows))
+    parties = _party_statuses([row["id"] for row in rows]) if rows else {}
+    for row in rows:
+        row["party_statuses"] = parties.get(row["id"], [])
+    return [commitment(row, out, today) for row in rows]
 
 
 def commitment_detail(row: Row, request) -> Row:
-    """One commitment row as CommitmentDetailSerializer shows it: five more queries."""
+    """One commitment row as CommitmentDetailSerializer shows it: six more queries."""
     out = Output(request)
     data = _commitments([row], out)[0]
-    updates = list(StatusUpdate.objects.filter(commitment_id=row["id"]).values(*UPDATE_COLUMNS))
+    updates = list(querysets.timeline().filter(commitment_id=row["id"]).prefetch_related(None).values(*UPDATE_COLUMNS))
     evidence = _evidence_by_update([update["id"] for update in updates], out) if updates else {}
     data["timeline"] = [
         {
             "id": update["id"],
+            "party": update["party__slug"],
             "status": update["status"],
             "status_label": STATUS_LABELS[update["status"]],
             "score": STATUS_SCORES[update["status"]],
             "as_of": _date(update["as_of"]),
             "rationale": update["rationale"],
             "evidence": evidence.get(update["id"], []),
+            "corrects": update["corrects_id"],
+            "corrected_by": update["corrected_by"],
             "created_at": out.moment(update["created_at"]),
         }
         for update in updates
@@ -246,12 +273,16 @@ def status_updates(rows: Iterable[Row], request) -> list[Row]:
                 "url": out.by_slug("commitments:commitment-detail", row["commitment__slug"]),
                 "api_url": out.by_slug("api:commitment-detail", row["commitment__slug"]),
             },
+            "party": row["party__slug"],
             "status": row["status"],
             "status_label": STATUS_LABELS[row["status"]],
             "score": STATUS_SCORES[row["status"]],
             "as_of": _date(row["as_of"]),
             "rationale": row["rationale"],
             "evidence": evidence.get(row["id"], []),
+            "corrects": row["corrects_id"],
+            "corrected_by": row["corrected_by"],
+            "state": row["state"],
             "api_url": out.by_id("api:status-update-detail", row["id"]),
             "created_at": out.moment(row["created_at"]),
             "updated_at": out.moment(row["updated_at"]),

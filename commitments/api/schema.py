@@ -40,6 +40,18 @@ class TrackerAutoSchema(AutoSchema):
                     "embedded objects as flat columns, lists joined with |. Any other value answers 400.",
                 )
             )
+        if self.method in ("PUT", "PATCH"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    location=OpenApiParameter.HEADER,
+                    required=False,
+                    description="The record's ETag as you last read it (a GET of this address, or the answer to your "
+                    "last write). The change applies only if the record still has it; otherwise 412 and nothing "
+                    'changes. "*" matches any version.',
+                )
+            )
         return parameters
 
     def get_auth(self) -> list:
@@ -85,7 +97,19 @@ class TrackerAutoSchema(AutoSchema):
         if not reading:
             responses["403"] = {
                 "description": "Signed in, but without the permission this write needs; publishing and "
-                "unpublishing need the publish permission.",
+                "unpublishing need the publish permission, and publishing a record needs a publisher who did "
+                "not write or last change it (four eyes). The message says which.",
+                **detail,
+            }
+        if self.method in ("PUT", "PATCH"):
+            responses["412"] = {
+                "description": "Precondition failed: the If-Match header named an ETag the record no longer has "
+                "(someone changed it since). Nothing was changed.",
+                **detail,
+            }
+        if self.method == "DELETE" and getattr(self.view, "basename", None) == "status-update":
+            responses["409"] = {
+                "description": "The update is published: it is never deleted; record a correction instead.",
                 **detail,
             }
         if on_record:
@@ -113,6 +137,12 @@ def document_response_headers(result: dict, generator, request, public) -> dict:
                 responses["200"]["content"]["text/csv"] = {
                     "schema": {"type": "string", "description": "A header row, then one row per result."}
                 }
+            for code in ("200", "201"):
+                if method in ("post", "put", "patch") and code in responses:
+                    responses[code].setdefault("headers", {})["ETag"] = {
+                        "schema": {"type": "string"},
+                        "description": "The record's ETag after this write: send it in If-Match with the next change.",
+                    }
             if method == "get" and "200" in responses:
                 headers = responses["200"].setdefault("headers", {})
                 headers["ETag"] = {

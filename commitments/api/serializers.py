@@ -14,8 +14,10 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import model_meta
 
-from commitments.domain.services import change_state, record_status_update
+from commitments.api import querysets
+from commitments.domain.services import change_state, note_edit, record_status_update
 from commitments.infra.paths import detail_path
 from commitments.models import (
     Actor,
@@ -213,8 +215,37 @@ class StatusMixin(serializers.Serializer):
     )
 
 
+class PartyStatusSerializer(serializers.ModelSerializer):
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug of the party (an actor).")
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True, help_text="The party's own status.")
+    as_of = serializers.DateField(read_only=True, help_text="The day that verdict holds from.")
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["party", "status", "as_of"]
+
+
+@extend_schema_field(PartyStatusSerializer(many=True))
+class PartyStatusesField(serializers.Field):
+    """Each party's own verdict in force, by party name: from the page's prefetch
+    (querysets.prefetch_party_verdicts), or looked up for a record answered alone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, commitment: Commitment) -> list:
+        updates = getattr(commitment, querysets.PARTY_VERDICTS, None)
+        if updates is None:
+            updates = querysets.party_verdicts().filter(commitment=commitment)
+        return PartyStatusSerializer(updates, many=True).data
+
+
 class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True, help_text="Past its target date and neither met nor broken.")
+    party_statuses = PartyStatusesField(
+        help_text="Each party's own status, where a verdict on that party alone is published; `status` is the "
+        "verdict on the commitment as a whole."
+    )
     themes = ThemeRefSerializer(many=True, read_only=True)
     actors = ActorRefSerializer(many=True, read_only=True)
     statement = StatementRefSerializer(read_only=True)
@@ -225,18 +256,38 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
         model = Commitment
         fields = [
             "id", "slug", "title", "summary", "wording", "status", "status_label", "score", "is_overdue",
-            "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "state",
+            "party_statuses", "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "state",
             "url", "api_url", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
 
-class TimelineEntrySerializer(StatusMixin, serializers.ModelSerializer):
+class CorrectionsMixin(serializers.Serializer):
+    party = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the party this verdict assesses alone; null for the commitment as a whole.",
+    )
+    corrects = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Id of the update this one corrects, or null."
+    )
+    corrected_by = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the published update correcting this one, or null. A corrected update no longer counts.",
+    )
+
+
+class TimelineEntrySerializer(CorrectionsMixin, StatusMixin, serializers.ModelSerializer):
     evidence = ArticleRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "status", "status_label", "score", "as_of", "rationale", "evidence", "created_at"]
+        fields = [
+            "id", "party", "status", "status_label", "score", "as_of", "rationale", "evidence", "corrects",
+            "corrected_by", "created_at",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -252,7 +303,10 @@ class LinkEntrySerializer(serializers.ModelSerializer):
 
 class CommitmentDetailSerializer(CommitmentSerializer):
     timeline = TimelineEntrySerializer(
-        source="updates", many=True, read_only=True, help_text="Status updates, newest first."
+        source="updates",
+        many=True,
+        read_only=True,
+        help_text="Published status updates, newest first; corrected ones stay, with `corrected_by` set.",
     )
     links = LinkEntrySerializer(many=True, read_only=True, help_text="Articles linked by editors.")
 
@@ -261,16 +315,22 @@ class CommitmentDetailSerializer(CommitmentSerializer):
         read_only_fields = fields
 
 
-class StatusUpdateSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerializer):
+class StatusUpdateSerializer(CorrectionsMixin, StatusMixin, TimestampsMixin, serializers.ModelSerializer):
     commitment = CommitmentRefSerializer(read_only=True)
     evidence = ArticleRefSerializer(many=True, read_only=True)
+    state = serializers.ChoiceField(
+        choices=PublicationState.choices,
+        read_only=True,
+        help_text="Publication state. Reads show published updates only; an editor's write answers with the "
+        "update's own state (a new one is a draft).",
+    )
     api_url = api_url("status-update")
 
     class Meta:
         model = StatusUpdate
         fields = [
-            "id", "commitment", "status", "status_label", "score", "as_of", "rationale", "evidence",
-            "api_url", "created_at", "updated_at",
+            "id", "commitment", "party", "status", "status_label", "score", "as_of", "rationale", "evidence",
+            "corrects", "corrected_by", "state", "api_url", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -343,37 +403,86 @@ class EditorWriteSerializer(serializers.ModelSerializer):
         return self.read_serializer(instance, context=self.context).data
 
 
+def _changes_content(instance, validated_data: dict[str, Any], many: dict[str, Any]) -> bool:
+    """Whether saving `validated_data` (and the to-many `many`) would change what `instance` says."""
+    if instance.pk is None:
+        return True
+    if any(getattr(instance, name) != value for name, value in validated_data.items()):
+        return True
+    return any(
+        {obj.pk for obj in getattr(instance, name).all()} != {obj.pk for obj in values} for name, values in many.items()
+    )
+
+
 class PublishableWriteSerializer(EditorWriteSerializer):
-    """Statements and commitments: their publication state moves only through the workflow service."""
+    """Statements and commitments: content written as its editor's (note_edit, for four eyes), the
+    publication state moved only through the workflow service."""
 
     state = serializers.ChoiceField(
         choices=PublicationState.choices,
         required=False,
         help_text="Publication state. Moves follow the workflow (draft → review → published, back to draft); "
-        "publishing and unpublishing need the publish permission, else 403.",
+        "publishing and unpublishing need the publish permission, and a publisher who did not write or last "
+        "change the record (four eyes), else 403.",
     )
 
     def create(self, validated_data: dict[str, Any]):
         state = validated_data.pop("state", PublicationState.DRAFT)
+        with_statement = validated_data.pop("with_statement", False)
         with transaction.atomic():
-            instance = super().create({**validated_data, "state": PublicationState.DRAFT})
-            self._move(instance, state)
+            instance = self._write(self.Meta.model(), {**validated_data, "state": PublicationState.DRAFT})
+            self._move(instance, state, with_statement)
         return instance
 
     def update(self, instance, validated_data: dict[str, Any]):
         state = validated_data.pop("state", instance.state)
+        with_statement = validated_data.pop("with_statement", False)
         with transaction.atomic():
-            instance = super().update(instance, validated_data)
-            self._move(instance, state)
+            instance = self._write(instance, validated_data)
+            self._move(instance, state, with_statement)
         return instance
 
-    def _move(self, instance, state: str) -> None:
+    def _write(self, instance, validated_data: dict[str, Any]):
+        relations = model_meta.get_field_info(type(instance)).relations
+        many = {
+            name: validated_data.pop(name)
+            for name in list(validated_data)
+            if name in relations and relations[name].to_many
+        }
+        if not _changes_content(instance, validated_data, many):
+            return instance  # a move alone: its mover is not an author
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        note_edit(instance, self.context["request"].user)
+        try:
+            instance.save()
+        except DjangoValidationError as exc:  # the save guards (commitments.domain.services)
+            raise as_drf_error(exc) from None
+        for name, values in many.items():
+            getattr(instance, name).set(values)
+        return instance
+
+    def _move(self, instance, state: str, with_statement: bool = False) -> None:
         # Called inside the write's atomic block: a refused move (PermissionDenied, which DRF
-        # answers with 403, or an illegal one) undoes the field changes made with it.
+        # answers with 403 and its reason, or an illegal one) undoes the field changes made with it.
+        if with_statement and state != PublicationState.PUBLISHED:
+            raise serializers.ValidationError(
+                {
+                    "with_statement": [
+                        'with_statement publishes the statement with the commitment: send it with "state": "published".'
+                    ]
+                }
+            )
         if state == instance.state:
             return
         try:
-            change_state(obj=instance, state=state, user=self.context["request"].user, reason="changed through the API")
+            change_state(
+                obj=instance,
+                state=state,
+                user=self.context["request"].user,
+                reason="changed through the API",
+                with_statement=with_statement,
+            )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from None
 
@@ -409,13 +518,35 @@ class CommitmentWriteSerializer(PublishableWriteSerializer):
     actors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.all(), many=True, required=False, help_text="Slugs of actors."
     )
+    with_statement = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text='With "state": "published": publish the commitment\'s statement (in review) in the same step, '
+        "under the same checks. Without it, a commitment of an unpublished statement cannot be published.",
+    )
 
     class Meta:
         model = Commitment
         fields = [
             "statement", "title", "slug", "wording", "summary", "themes", "actors", "target_date",
-            "target_wording", "amount", "currency", "state",
+            "target_wording", "amount", "currency", "state", "with_statement",
         ]  # fmt: skip
+
+    def validate_statement(self, value: Statement) -> Statement:
+        # Moving a published commitment to a draft statement would unpublish it without a state change.
+        instance = self.instance
+        if instance is not None and value.pk != instance.statement_id and instance.state != PublicationState.DRAFT:
+            raise serializers.ValidationError(
+                f"A commitment moves to another statement only while it is a draft; this one is "
+                f"{instance.get_state_display().lower()}: move it back to draft first."
+            )
+        return value
+
+    def to_representation(self, instance: Commitment):
+        from commitments.api.views import CommitmentViewSet  # the detail's own prefetches
+
+        fetched = CommitmentViewSet.with_detail(Commitment.objects.filter(pk=instance.pk)).get()
+        return super().to_representation(fetched)
 
     def validate_currency(self, value: str) -> str:
         if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
@@ -463,21 +594,46 @@ class ArticleLinkWriteSerializer(EditorWriteSerializer):
         return super().create({**validated_data, "added_by": self.context["request"].user})
 
 
+def _answered_update(instance: StatusUpdate) -> StatusUpdate:
+    """The update as written, with what its read shape needs (its correction, its evidence)."""
+    from commitments.api.views import StatusUpdateViewSet
+
+    return StatusUpdateViewSet.with_detail(StatusUpdate.objects.filter(pk=instance.pk)).get()
+
+
 class StatusUpdateWriteSerializer(EditorWriteSerializer):
-    """A new dated verdict. It goes through the status service, so the commitment's status follows."""
+    """A new dated verdict, recorded as a draft by the status service: it counts once published."""
 
     read_serializer = StatusUpdateSerializer
     commitment = serializers.SlugRelatedField(
         slug_field="slug", queryset=Commitment.objects.all(), help_text="Slug of the commitment."
     )
+    party = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Actor.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of one of the commitment's actors, to assess that party alone; leave out for the "
+        "commitment as a whole.",
+    )
     status = serializers.ChoiceField(choices=Status.choices)
     evidence = serializers.PrimaryKeyRelatedField(
-        queryset=Article.objects.all(), many=True, required=False, help_text="Ids of articles backing the verdict."
+        queryset=Article.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of articles backing the verdict. A rated verdict cannot be published without one.",
+    )
+    corrects = serializers.PrimaryKeyRelatedField(
+        queryset=StatusUpdate.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the published update (same commitment, same party) this one corrects. Once this one "
+        "is published, that one no longer counts, whatever the dates.",
     )
 
     class Meta:
         model = StatusUpdate
-        fields = ["commitment", "status", "as_of", "rationale", "evidence"]
+        fields = ["commitment", "party", "status", "as_of", "rationale", "evidence", "corrects"]
 
     def create(self, validated_data: dict[str, Any]) -> StatusUpdate:
         try:
@@ -488,9 +644,52 @@ class StatusUpdateWriteSerializer(EditorWriteSerializer):
                 rationale=validated_data["rationale"],
                 articles=validated_data.get("evidence", ()),
                 author=self.context["request"].user,
+                party=validated_data.get("party"),
+                corrects=validated_data.get("corrects"),
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from None
+
+    def to_representation(self, instance: StatusUpdate):
+        return super().to_representation(_answered_update(instance))
+
+
+UPDATE_CONTENT_REFUSED = (
+    "A recorded status update is not rewritten: delete the draft and record it again, or, once it is "
+    "published, record an update that corrects it."
+)
+
+
+class StatusUpdateMoveSerializer(EditorWriteSerializer):
+    """PATCH of a status update: its publication state only, under the workflow's rules."""
+
+    read_serializer = StatusUpdateSerializer
+    refused_fields = dict.fromkeys(
+        ["commitment", "party", "status", "as_of", "rationale", "evidence", "corrects"], UPDATE_CONTENT_REFUSED
+    )
+    state = serializers.ChoiceField(
+        choices=PublicationState.choices,
+        help_text="draft → review → published, and back to draft. Publishing and unpublishing need the permission "
+        "to publish status updates and, to publish, a publisher who is not its author (four eyes); a rated "
+        "verdict is published only with evidence.",
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["state"]
+
+    def update(self, instance: StatusUpdate, validated_data: dict[str, Any]) -> StatusUpdate:
+        state = validated_data["state"]
+        if state == instance.state:
+            return instance
+        try:
+            change_state(obj=instance, state=state, user=self.context["request"].user, reason="changed through the API")
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from None
+        return instance
+
+    def to_representation(self, instance: StatusUpdate):
+        return super().to_representation(_answered_update(instance))
 
 
 # --- Shapes of /api/v1/stats/ (documentation only: the data comes ready from stats.public_stats) ---
@@ -506,7 +705,13 @@ class AggregateSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Published commitments.")
     rated = serializers.IntegerField(help_text="Published commitments with a status other than not rated.")
     overdue = serializers.IntegerField(help_text="Past their target date and neither met nor broken.")
-    mean_score = serializers.FloatField(allow_null=True, help_text="Mean score of the rated ones; null if none.")
+    mean_score = serializers.FloatField(
+        allow_null=True, help_text="Mean score of the rated ones (`rated` of `total`); null if none."
+    )
+    score_meaningful = serializers.BooleanField(
+        help_text="Whether the mean rests on at least `min_rated` rated commitments; below that, show it with its "
+        "coverage, not as a headline."
+    )
     by_status = StatusCountsSerializer()
 
 
@@ -522,6 +727,9 @@ class StatusLegendSerializer(serializers.Serializer):
 
 
 class StatsSerializer(AggregateSerializer):
+    min_rated = serializers.IntegerField(
+        help_text="The fewest rated commitments a mean score needs to be meaningful (setting SCORE_MIN_RATED)."
+    )
     statuses = StatusLegendSerializer(many=True, help_text="The status vocabulary and each status's score.")
     by_theme = GroupStatsSerializer(many=True, help_text="Every theme, by name.")
     by_actor = GroupStatsSerializer(many=True, help_text="Every actor, by name.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from commitments.domain import stats
@@ -16,11 +17,17 @@ from commitments.models import STATUS_SCORES, Status
 
 
 def _shape(card: dict[str, Any]) -> dict[str, Any]:
+    # A mean always travels with its coverage: how many of how many it rests on, and whether
+    # that is enough to headline it.
+    meaningful = card.get("score_meaningful")
+    if meaningful is None:
+        meaningful = card["rated"] >= settings.SCORE_MIN_RATED
     return {
         "total": card["total"],
         "rated": card["rated"],
         "overdue": card["overdue"],
         "mean_score": card["mean_score"],
+        "score_meaningful": meaningful,
         "by_status": card["counts"],
     }
 
@@ -30,15 +37,17 @@ def _per_group(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def public_stats() -> dict[str, Any]:
-    """Status counts, overdue count and mean score: overall, by theme and by actor (five queries,
-    then none until the data or the day changes)."""
-    return cached_by_version(f"api-stats:{timezone.localdate().isoformat()}", _public_stats)
+    """Status counts, overdue count and mean score with its coverage: overall, by theme and by
+    actor (five queries, then none until the data, the day or the minimum changes)."""
+    key = f"api-stats:{timezone.localdate().isoformat()}:{settings.SCORE_MIN_RATED}"
+    return cached_by_version(key, _public_stats)
 
 
 def _public_stats() -> dict[str, Any]:
     actors = sorted(stats.actor_scorecards(with_empty=True), key=lambda card: (card["name"], card["slug"]))
     return {
         **_shape(stats.status_totals()),
+        "min_rated": settings.SCORE_MIN_RATED,
         "statuses": [
             {"status": status.value, "label": status.label, "score": STATUS_SCORES[status]} for status in Status
         ],

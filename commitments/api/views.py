@@ -7,19 +7,25 @@ API shows it only once it is published, exactly as the public sees it.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.api import filters, representations, serializers
-from commitments.api.renderers import CSVRenderer
+from commitments.api import filters, querysets, representations, serializers
+from commitments.api.renderers import CSVRenderer, ORJSONRenderer
+from commitments.api.serializers import as_drf_error
 from commitments.api.stats import public_stats
 from commitments.domain.services import delete_status_update
 from commitments.models import (
@@ -28,6 +34,7 @@ from commitments.models import (
     Article,
     ArticleLink,
     Commitment,
+    PublicationState,
     Quote,
     Statement,
     StatusUpdate,
@@ -53,6 +60,12 @@ class ApiBehaviour:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_nul_bytes(request)
+
+    def handle_exception(self, exc):
+        # A rule of the domain refused the write (a save guard, a service): bad input, so 400, never 500.
+        if isinstance(exc, DjangoValidationError):
+            exc = as_drf_error(exc)
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -87,6 +100,71 @@ def joined_published_count(relation: str) -> Count:
     suits long lists of small groups): 250 ms against 1.3 s at 100,000 commitments.
     """
     return Count(relation, filter=Q(**{f"{relation}__in": Commitment.objects.published()}), distinct=True)
+
+
+def etag_of(data) -> str:
+    """The ETag a JSON GET of `data` carries (ApiBehaviour: the hash of the rendered answer)."""
+    content = ORJSONRenderer().render(data, "application/json", {})
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+
+
+def if_match_passes(header: str, etag: str) -> bool:
+    """RFC 9110 If-Match, strong comparison: "*" or one of the tags listed is the record's ETag."""
+    tags = parse_etags(header)
+    return "*" in tags or any(not tag.startswith("W/") and tag == etag for tag in tags)
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it."
+    default_code = "precondition_failed"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ConditionalWrites:
+    """Creates and updates answer with the record's ETag; an update sent with If-Match applies only
+    while the record still has that ETag (else 412, nothing changed), so a second editor cannot
+    silently save over the first one's changes.
+
+    The ETag is the one a JSON GET of the record's detail gives, whoever asks (reads are the same
+    for everyone); for a draft, which no GET shows, it is the one the last write answered with.
+    """
+
+    def record_data(self, pk: int) -> dict:
+        """The record's detail as a GET would show it, whatever its publication state."""
+        raise NotImplementedError
+
+    def record_etag(self, pk: int) -> str:
+        return etag_of(self.record_data(pk))
+
+    def perform_create(self, serializer) -> None:
+        super().perform_create(serializer)
+        self._written = serializer.instance
+
+    def create(self, request, *args, **kwargs) -> Response:
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = self.record_etag(self._written.pk)
+        return response
+
+    def update(self, request, *args, **kwargs) -> Response:
+        with transaction.atomic():
+            instance = self.get_object()
+            if "HTTP_IF_MATCH" in request.META:
+                # Locked first, so no other write lands between the comparison and this one.
+                list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
+                current = self.record_etag(instance.pk)
+                if not if_match_passes(request.META["HTTP_IF_MATCH"], current):
+                    raise PreconditionFailed(
+                        "This record changed since the version you sent in If-Match (its ETag is now "
+                        f"{current}): read it again, reapply your change and send the new ETag."
+                    )
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = self.record_etag(instance.pk)
+        return response
 
 
 class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
@@ -180,7 +258,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
 
 
 class StatementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+    ConditionalWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
 ):
     """Published statements. Editors create and update statements (drafts included)."""
 
@@ -191,25 +274,41 @@ class StatementViewSet(
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
 
-    def public_queryset(self) -> QuerySet:
+    @staticmethod
+    def with_list(statements: QuerySet[Statement]) -> QuerySet[Statement]:
         return (
-            Statement.objects.published()
-            .prefetch_related("parties")
+            statements.prefetch_related("parties")
             .annotate(commitment_count=published_commitment_count())
             .order_by("-made_on", "title", "pk")
         )
 
-    def detail_queryset(self) -> QuerySet:
-        return self.public_queryset().prefetch_related(
+    @classmethod
+    def with_detail(cls, statements: QuerySet[Statement]) -> QuerySet[Statement]:
+        return cls.with_list(statements).prefetch_related(
             "articles", Prefetch("commitments", Commitment.objects.published().order_by("pk"))
         )
+
+    def public_queryset(self) -> QuerySet:
+        return self.with_list(Statement.objects.published())
+
+    def detail_queryset(self) -> QuerySet:
+        return self.with_detail(Statement.objects.published())
 
     def editable_queryset(self) -> QuerySet:
         return Statement.objects.all()
 
+    def record_data(self, pk: int) -> dict:
+        statement = self.with_detail(Statement.objects.filter(pk=pk)).get()
+        return serializers.StatementDetailSerializer(statement, context=self.get_serializer_context()).data
+
 
 class CommitmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+    ConditionalWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
 ):
     """Published commitments of published statements, with status, score, themes and actors."""
 
@@ -220,35 +319,47 @@ class CommitmentViewSet(
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
 
-    def public_queryset(self) -> QuerySet:
+    @staticmethod
+    def with_list(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
         return (
-            Commitment.objects.published()
-            .select_related("statement")
-            .prefetch_related("themes", "actors")
+            commitments.select_related("statement")
+            .prefetch_related("themes", "actors", querysets.prefetch_party_verdicts())
             .order_by("-statement__made_on", "pk")
         )
 
-    def detail_queryset(self) -> QuerySet:
-        return self.public_queryset().prefetch_related(
-            Prefetch("updates", StatusUpdate.objects.prefetch_related("evidence")),
+    @classmethod
+    def with_detail(cls, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        return cls.with_list(commitments).prefetch_related(
+            Prefetch("updates", querysets.timeline()),
             Prefetch("links", ArticleLink.objects.select_related("article").order_by("-created_at", "-pk")),
         )
 
+    def public_queryset(self) -> QuerySet:
+        return self.with_list(Commitment.objects.published())
+
+    def detail_queryset(self) -> QuerySet:
+        return self.with_detail(Commitment.objects.published())
+
     def editable_queryset(self) -> QuerySet:
         return Commitment.objects.all()
+
+    def record_data(self, pk: int) -> dict:
+        row = representations.commitment_rows(Commitment.objects.filter(pk=pk)).get()
+        return representations.commitment_detail(row, self.request)
 
     # Reads build their JSON from plain rows (representations.py): the same shape as the
     # serializers, in the same queries, without a model instance and field objects per value.
 
     def list(self, request, *args, **kwargs) -> Response:
-        # Queries: the count; the page with its statements; the page's themes; its actors.
+        # Queries: the count; the page with its statements; the page's themes; its actors; its
+        # parties' statuses.
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.commitment_rows)
         return self.get_paginated_response(representations.commitments(page, request))
 
     def retrieve(self, request, *args, **kwargs) -> Response:
-        # Queries: the commitment with its statement; themes; actors; updates; their evidence;
-        # links with their articles. (No filters, as for every detail: see filter_queryset.)
+        # Queries: the commitment with its statement; themes; actors; party statuses; published
+        # updates; their evidence; links with their articles. (No filters, as for every detail: see filter_queryset.)
         slug = kwargs[self.lookup_field]
         rows = list(representations.commitment_rows(self.public_queryset()).filter(slug=slug).order_by()[:1])
         if not rows:
@@ -257,35 +368,80 @@ class CommitmentViewSet(
         return Response(representations.commitment_detail(rows[0], request))
 
 
+class StatusUpdatePermissions(ReadOpenModelPermissions):
+    """Deleting a draft is its author's or a publisher's (delete_status_update decides who): anyone
+    who may record updates may ask; others are refused before anything is looked up."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method == "DELETE":
+            user = request.user
+            return bool(
+                user
+                and user.is_authenticated
+                and (user.has_perm("commitments.add_statusupdate") or user.has_perm("commitments.delete_statusupdate"))
+            )
+        return super().has_permission(request, view)
+
+
+PUBLISHED_NEVER_DELETED = (
+    "A published status update is never deleted: record a correction instead "
+    '(POST /api/v1/status-updates/ with "corrects": {id}).'
+)
+
+
 class StatusUpdateViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ApiViewSet
+    ConditionalWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
 ):
-    """Dated verdicts on published commitments. Append-only: a correction is a new update."""
+    """Dated verdicts on published commitments, published ones only. Editors record drafts, move
+    them through review (PATCH of `state`) and delete drafts; a published one is corrected, never
+    deleted or rewritten."""
 
     serializer_class = serializers.StatusUpdateSerializer
     write_serializer_class = serializers.StatusUpdateWriteSerializer
+    move_serializer_class = serializers.StatusUpdateMoveSerializer
+    permission_classes = [StatusUpdatePermissions]
     filterset_class = filters.StatusUpdateFilter
     lookup_value_regex = ID_PATTERN
+    # PATCH moves the state; there is no whole-record replacement.
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @staticmethod
+    def with_detail(updates: QuerySet[StatusUpdate]) -> QuerySet[StatusUpdate]:
+        return querysets.with_corrections(
+            updates.select_related("commitment", "party").prefetch_related("evidence").order_by(*LATEST_FIRST)
+        )
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "PATCH":
+            return self.move_serializer_class
+        return super().get_serializer_class()
 
     def public_queryset(self) -> QuerySet:
-        return (
-            StatusUpdate.objects.published()
-            .select_related("commitment")
-            .prefetch_related("evidence")
-            .order_by(*LATEST_FIRST)
-        )
+        return self.with_detail(StatusUpdate.objects.published())
 
     def editable_queryset(self) -> QuerySet:
         return StatusUpdate.objects.all()
 
+    def record_data(self, pk: int) -> dict:
+        update = self.with_detail(StatusUpdate.objects.filter(pk=pk)).get()
+        return serializers.StatusUpdateSerializer(update, context=self.get_serializer_context()).data
+
     def list(self, request, *args, **kwargs) -> Response:
-        # Queries: the count; the page with its commitments; their evidence. Plain rows, as for
-        # commitments.
+        # Queries: the count; the page with its commitments, parties and corrections; their
+        # evidence. Plain rows, as for commitments.
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.update_rows)
         return self.get_paginated_response(representations.status_updates(page, request))
 
     def perform_destroy(self, instance: StatusUpdate) -> None:
+        if instance.state == PublicationState.PUBLISHED:
+            raise Conflict(PUBLISHED_NEVER_DELETED.format(id=instance.pk))
         delete_status_update(update=instance, user=self.request.user)
 
 
@@ -311,7 +467,12 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
 
 
 class ArticleLinkViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+    ConditionalWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
 ):
     """Editors' links from articles to published commitments, with the passage that matters."""
 
@@ -329,6 +490,10 @@ class ArticleLinkViewSet(
 
     def editable_queryset(self) -> QuerySet:
         return ArticleLink.objects.all()
+
+    def record_data(self, pk: int) -> dict:
+        link = ArticleLink.objects.select_related("commitment", "article").get(pk=pk)
+        return serializers.ArticleLinkSerializer(link, context=self.get_serializer_context()).data
 
 
 class StatsView(ApiBehaviour, APIView):

@@ -57,8 +57,9 @@ def pair():
     s_b.articles.set([art_b])
     ArticleLinkFactory(commitment=a, article=art_a, relation="progress", note="A link")
     ArticleLinkFactory(commitment=b, article=art_b, relation="setback", note="B link")
-    verdict(commitment=a, status="met", as_of=datetime.date(2021, 7, 1), rationale="A update")
-    verdict(commitment=b, status="stalled", as_of=datetime.date(2023, 1, 1), rationale="B update")
+    # Each verdict rests on its commitment's own article, so the article filters see no third one.
+    verdict(commitment=a, status="met", as_of=datetime.date(2021, 7, 1), rationale="A update", articles=[art_a])
+    verdict(commitment=b, status="stalled", as_of=datetime.date(2023, 1, 1), rationale="B update", articles=[art_b])
     q_a = QuoteFactory(text="A quote about funding", speaker=uk, statement=s_a)
     q_b = QuoteFactory(text="B quote about ransomware", speaker=home_office, statement=s_b)
     q_a.commitments.set([a])

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, StatusUpdate, Theme
+from commitments.models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, StatusUpdate, Theme
 from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +50,19 @@ def build_statements():
 def build_commitments():
     themes, actors = [ThemeFactory(), ThemeFactory()], [ActorFactory(), ActorFactory()]
     statement = StatementFactory()
-    for _ in range(ROWS):
-        CommitmentFactory(statement=statement, themes=themes, actors=actors)
+    commitments = [CommitmentFactory(statement=statement, themes=themes, actors=actors) for _ in range(ROWS)]
+    # Each party's verdict in force on every commitment (bulk_create: rows as the status service
+    # leaves them), so the party statuses are read for every row.
+    StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                commitment=commitment, party=party, status="met", as_of=datetime.date(2022, 1, 1), rationale="r",
+                state=PublicationState.PUBLISHED, is_current=True,
+            )
+            for commitment in commitments
+            for party in actors
+        ]
+    )  # fmt: skip
 
 
 def build_status_updates():
@@ -59,7 +70,13 @@ def build_status_updates():
     articles = linked_articles(commitment)
     updates = StatusUpdate.objects.bulk_create(
         [
-            StatusUpdate(commitment=commitment, status="in_progress", as_of=datetime.date(2022, 1, 1), rationale="r")
+            StatusUpdate(
+                commitment=commitment,
+                status="in_progress",
+                as_of=datetime.date(2022, 1, 1),
+                rationale="r",
+                state=PublicationState.PUBLISHED,
+            )
             for _ in range(ROWS)
         ]
     )
@@ -90,8 +107,8 @@ CASES = [
     ("actors", build_actors, 2),  # count; page with parent and published-commitment count joined
     ("articles", build_articles, 2),  # count; page
     ("statements", build_statements, 3),  # count; page with commitment count; parties
-    ("commitments", build_commitments, 4),  # count; page with statement; themes; actors
-    ("status-updates", build_status_updates, 3),  # count; page with commitment; evidence
+    ("commitments", build_commitments, 5),  # count; page with statement; themes; actors; party statuses
+    ("status-updates", build_status_updates, 3),  # count; page with commitment, party, correction; evidence
     (
         "quotes",
         build_quotes,
@@ -131,6 +148,33 @@ def test_stats_take_five_queries_whatever_the_data(client, django_assert_num_que
 
 
 def test_a_commitment_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries, seeded):
-    # Commitment with statement; themes; actors; updates; their evidence; links with articles.
-    with django_assert_num_queries(6):
+    # Commitment with statement; themes; actors; party statuses; published updates with their
+    # party and correction; their evidence; links with articles.
+    with django_assert_num_queries(7):
         assert client.get("/api/v1/commitments/lawful-access-data-access-agreement/").status_code == 200
+
+
+def test_a_commitment_detail_costs_the_same_with_many_updates_and_parties(client, django_assert_num_queries):
+    build_commitments()
+    commitment = Commitment.objects.first()
+    parties = list(commitment.actors.all())
+    StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                commitment=commitment, party=parties[n % 2], status="in_progress", as_of=datetime.date(2022, 1, 1),
+                rationale="r", state=PublicationState.PUBLISHED,
+            )
+            for n in range(ROWS)
+        ]
+    )  # fmt: skip
+    with django_assert_num_queries(7):
+        body = client.get(f"/api/v1/commitments/{commitment.slug}/").json()
+    assert len(body["timeline"]) == ROWS + 2 and len(body["party_statuses"]) == 2
+
+
+def test_a_status_update_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries):
+    build_status_updates()
+    update = StatusUpdate.objects.first()
+    # The update with its commitment, party and correction; its evidence.
+    with django_assert_num_queries(2):
+        assert client.get(f"/api/v1/status-updates/{update.pk}/").status_code == 200

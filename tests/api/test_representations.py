@@ -49,6 +49,10 @@ def varied():
         articles=[no_address, dated],
     )
     verdict(commitment=met, status="met", as_of=datetime.date(2023, 2, 1), rationale="done")
+    # A party's own verdict, corrected by a later one; a draft that shows nowhere.
+    wrong = verdict(commitment=met, status="broken", as_of=datetime.date(2023, 3, 1), party=twins[0])
+    verdict(commitment=met, status="partially_met", as_of=datetime.date(2023, 1, 1), party=twins[0], corrects=wrong)
+    verdict(commitment=met, status="stalled", as_of=datetime.date(2023, 4, 1), state=PublicationState.DRAFT)
     ArticleLinkFactory(commitment=overdue, article=no_address, relation="setback", excerpt="A passage", note="Why")
     ArticleLinkFactory(commitment=overdue, article=dated)
     return {"overdue": overdue, "plain": plain, "met": met}
@@ -93,6 +97,10 @@ def test_the_detail_shows_the_timeline_and_links_it_was_given(client, varied):
     assert {link["relation"] for link in body["links"]} == {"setback", "reports"}
     assert body["is_overdue"] is True
     assert body["amount"] == "3.00"
+    met = client.get(f"/api/v1/commitments/{varied['met'].slug}/").json()
+    assert [entry["status"] for entry in met["timeline"]] == ["broken", "met", "partially_met"]  # no draft
+    assert [entry["corrected_by"] is not None for entry in met["timeline"]] == [True, False, False]
+    assert [p["status"] for p in met["party_statuses"]] == ["partially_met"]
 
 
 def test_the_status_update_list_matches_its_serializer(client, varied):
@@ -104,7 +112,8 @@ def test_the_status_update_list_matches_its_serializer(client, varied):
         "/api/v1/status-updates/",
         many=True,
     )
-    assert len(expected) == StatusUpdate.objects.count() == 3
+    assert len(expected) == StatusUpdate.objects.filter(state=PublicationState.PUBLISHED).count() == 5
+    assert {row["corrected_by"] for row in expected} - {None}  # the correction is among them
     assert response.json()["results"] == expected
 
 

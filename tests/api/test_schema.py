@@ -96,7 +96,8 @@ def test_writes_answer_with_the_full_record(schema):
     created = schema["paths"]["/api/v1/commitments/"]["post"]["responses"]["201"]["content"]["application/json"]
     assert created["schema"]["$ref"] == "#/components/schemas/CommitmentDetail"
     assert "delete" not in schema["paths"]["/api/v1/commitments/{slug}/"]
-    assert set(schema["paths"]["/api/v1/status-updates/{id}/"]) == {"get", "delete"}
+    # A status update is moved (PATCH of its state) or, as a draft, deleted; never replaced (no PUT).
+    assert set(schema["paths"]["/api/v1/status-updates/{id}/"]) == {"get", "patch", "delete"}
 
 
 def test_the_docs_page_uses_only_local_assets(client):

@@ -79,3 +79,24 @@ def test_the_api_reports_the_dashboards_own_numbers(client, seeded):
     by_theme = {row["slug"]: (row["total"], row["mean_score"]) for row in body["by_theme"]}
     for card in dashboard["themes"]:
         assert by_theme[card["slug"]] == (card["total"], card["mean_score"])
+
+
+def test_every_mean_carries_its_coverage(client, board):
+    body = client.get("/api/v1/stats/").json()
+    assert body["min_rated"] == 3
+    assert (body["rated"], body["total"], body["mean_score"], body["score_meaningful"]) == (3, 4, 0.0, True)
+    by_theme = {row["slug"]: row for row in body["by_theme"]}
+    assert (by_theme["t1"]["rated"], by_theme["t1"]["total"], by_theme["t1"]["score_meaningful"]) == (2, 2, False)
+    assert (by_theme["t3"]["rated"], by_theme["t3"]["score_meaningful"]) == (0, False)
+    [x] = body["by_actor"]
+    assert (x["rated"], x["total"], x["score_meaningful"]) == (2, 2, False)
+
+
+def test_the_minimum_follows_the_setting(client, board, settings):
+    settings.SCORE_MIN_RATED = 2
+    body = client.get("/api/v1/stats/").json()
+    assert body["min_rated"] == 2
+    assert {row["slug"]: row["score_meaningful"] for row in body["by_theme"]} == {"t1": True, "t2": False, "t3": False}
+    settings.SCORE_MIN_RATED = 4
+    body = client.get("/api/v1/stats/").json()
+    assert (body["min_rated"], body["score_meaningful"]) == (4, False)

@@ -24,7 +24,8 @@ EDITING = [
     f"{action}_{model}"
     for model in ("statement", "commitment", "articlelink")
     for action in ("add", "change")
-] + ["add_statusupdate"]  # fmt: skip
+] + ["add_statusupdate", "change_statusupdate"]  # fmt: skip
+PUBLISHING = ["publish_commitment", "publish_statement", "publish_statusupdate", "delete_statusupdate"]
 
 
 def user_with(*codenames: str, username: str):
@@ -46,7 +47,7 @@ def editor():
 
 @pytest.fixture
 def publisher():
-    return token_headers(user_with(*EDITING, "publish_commitment", "publish_statement", username="publisher"))
+    return token_headers(user_with(*EDITING, *PUBLISHING, username="publisher"))
 
 
 @pytest.fixture
@@ -61,7 +62,15 @@ def statement():
 
 @pytest.fixture
 def draft(statement):
-    return CommitmentFactory(statement=statement, slug="draft-one", title="Draft one", state=PublicationState.DRAFT)
+    # Publishable as it is: wording, a responsible actor and a theme.
+    return CommitmentFactory(
+        statement=statement,
+        slug="draft-one",
+        title="Draft one",
+        state=PublicationState.DRAFT,
+        actors=[ActorFactory(slug="party")],
+        themes=[ThemeFactory(slug="topic")],
+    )
 
 
 def post(client, path, data, headers=None):
@@ -232,7 +241,7 @@ def test_a_publisher_publishes_and_the_public_sees_it(client, draft, publisher):
 def test_an_illegal_move_is_a_400(client, draft, publisher):
     response = patch(client, "/api/v1/commitments/draft-one/", {"state": "published"}, publisher)
     assert response.status_code == 400
-    assert "Cannot move from draft to published" in response.json()["state"][0]
+    assert "cannot move from draft to published" in response.json()["state"][0]
 
 
 def test_creating_straight_into_published_is_refused(client, statement, publisher):
@@ -250,7 +259,13 @@ def test_an_editor_cannot_publish_a_statement(client, editor):
 # --- Status updates -------------------------------------------------------------------------------
 
 
-def test_a_status_update_goes_through_the_status_service(client, draft, editor):
+def publish_update(client, pk: int, headers) -> None:
+    for state in ("review", "published"):
+        response = patch(client, f"/api/v1/status-updates/{pk}/", {"state": state}, headers)
+        assert response.status_code == 200, response.content
+
+
+def test_a_status_update_goes_through_the_status_service(client, draft, editor, publisher):
     evidence = ArticleFactory()
     data = {
         "commitment": "draft-one",
@@ -261,31 +276,51 @@ def test_a_status_update_goes_through_the_status_service(client, draft, editor):
     }
     response = post(client, "/api/v1/status-updates/", data, editor)
     assert response.status_code == 201, response.content
-    assert response.json()["status"] == "met"
+    assert (response.json()["status"], response.json()["state"]) == ("met", "draft")
     draft.refresh_from_db()
-    assert draft.status == "met"
+    assert draft.status == "not_rated"  # a draft counts for nothing
     update = StatusUpdate.objects.get()
     assert update.author.username == "editor"
     assert list(update.evidence.all()) == [evidence]
-
-
-def test_an_older_update_does_not_override_the_current_status(client, draft, editor):
-    verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
-    data = {"commitment": "draft-one", "status": "in_progress", "as_of": "2022-01-01", "rationale": "Earlier."}
-    assert post(client, "/api/v1/status-updates/", data, editor).status_code == 201
+    publish_update(client, update.pk, publisher)
     draft.refresh_from_db()
     assert draft.status == "met"
+
+
+def test_an_older_update_does_not_override_the_current_status(client, draft, editor, publisher):
+    verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
+    data = {"commitment": "draft-one", "status": "not_started", "as_of": "2022-01-01", "rationale": "Earlier."}
+    response = post(client, "/api/v1/status-updates/", data, editor)
+    assert response.status_code == 201
+    publish_update(client, response.json()["id"], publisher)
+    assert StatusUpdate.objects.get(pk=response.json()["id"]).state == "published"
+    draft.refresh_from_db()
+    assert draft.status == "met"
+
+
+TODAY = datetime.date.today()
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"status": "done"}, "status"), ({"as_of": "soon"}, "as_of"), ({"rationale": "   "}, "rationale")],
+    [
+        ({"status": "done"}, "status"),
+        ({"as_of": "soon"}, "as_of"),
+        ({"as_of": (TODAY + datetime.timedelta(days=1)).isoformat()}, "as_of"),  # the future
+        ({"as_of": "9999-12-31"}, "as_of"),
+        ({"as_of": "2021-06-09"}, "as_of"),  # the day before the statement
+        ({"rationale": "   "}, "rationale"),
+        ({"party": "no-such-actor"}, "party"),
+        ({"party": "stranger"}, "party"),  # an actor, but not a party to this commitment
+        ({"corrects": 999999}, "corrects"),
+    ],
 )
 def test_a_bad_status_update_is_refused_and_changes_nothing(client, draft, editor, change, field):
     data = {"commitment": "draft-one", "status": "met", "as_of": "2022-10-03", "rationale": "In force.", **change}
+    ActorFactory(slug="stranger")
     response = post(client, "/api/v1/status-updates/", data, editor)
     assert response.status_code == 400
-    assert field in response.json()
+    assert list(response.json()) == [field]
     assert not StatusUpdate.objects.exists()
     draft.refresh_from_db()
     assert draft.status == "not_rated"
@@ -295,19 +330,32 @@ def test_status_updates_are_append_only(client, draft, editor, superuser):
     update = verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Done.")
     path = f"/api/v1/status-updates/{update.pk}/"
     chief = token_headers(superuser)  # even with every permission, there is no way to edit one
-    assert patch(client, path, {"status": "broken"}, chief).status_code == 405
+    response = patch(client, path, {"status": "broken"}, chief)
+    assert response.status_code == 400
+    assert "corrects it" in response.json()["status"][0]
     assert client.put(path, {}, content_type="application/json", **chief).status_code == 405
-    assert client.delete(path, **editor).status_code == 403  # no delete permission
+    response = client.delete(path, **chief)
+    assert response.status_code == 409
+    assert "record a correction" in response.json()["detail"]
     update.refresh_from_db()
-    assert update.status == "met"
+    assert (update.status, update.state) == ("met", "published")
 
 
-def test_deleting_an_update_needs_the_permission_and_recomputes_the_status(client, draft):
-    headers = token_headers(user_with("delete_statusupdate", username="chief"))
-    update = verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Oops.")
-    assert client.delete(f"/api/v1/status-updates/{update.pk}/", **headers).status_code == 204
+def test_deleting_a_draft_update_needs_its_author_or_the_permission(client, draft, editor):
+    chief = token_headers(user_with("delete_statusupdate", username="chief"))
+    other = token_headers(user_with(*EDITING, username="other-editor"))
+    verdict(commitment=draft, status="met", as_of=datetime.date(2023, 1, 1), rationale="Counts.")
+    data = {"commitment": "draft-one", "status": "broken", "as_of": "2023-02-01", "rationale": "Oops."}
+    first = post(client, "/api/v1/status-updates/", data, editor).json()["id"]
+    second = post(client, "/api/v1/status-updates/", data, editor).json()["id"]
+    response = client.delete(f"/api/v1/status-updates/{first}/", **other)  # an editor, not its author
+    assert response.status_code == 403
+    assert "author or a publisher" in response.json()["detail"]
+    assert client.delete(f"/api/v1/status-updates/{first}/", **editor).status_code == 204  # its author
+    assert client.delete(f"/api/v1/status-updates/{second}/", **chief).status_code == 204  # a publisher
+    assert list(StatusUpdate.objects.values_list("rationale", flat=True)) == ["Counts."]
     draft.refresh_from_db()
-    assert draft.status == "not_rated"
+    assert draft.status == "met"
 
 
 # --- Article links --------------------------------------------------------------------------------
