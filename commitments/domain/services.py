@@ -327,6 +327,10 @@ def change_state(
 # --- Guards on save ------------------------------------------------------------------------------
 
 
+# What a published verdict says; it changes only by a correction.
+PUBLISHED_UPDATE_FIELDS = ("commitment_id", "party_id", "status", "as_of", "rationale", "corrects_id")
+
+
 @receiver(pre_save, dispatch_uid="tracker_publication_guard")
 def _guard_publication(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
     """Refuse a publication state, status or statement change that bypasses the services.
@@ -348,6 +352,8 @@ def _guard_publication(sender, instance, raw: bool = False, update_fields=None, 
             raise ValidationError({"status": "A commitment's status comes from its published status updates."})
         return
     columns = ["state"] + (["status", "statement_id"] if sender is Commitment else [])
+    if sender is StatusUpdate:
+        columns += list(PUBLISHED_UPDATE_FIELDS)
     before = sender._base_manager.filter(pk=instance.pk).values(*columns).first()
     if before is None:
         return
@@ -355,6 +361,13 @@ def _guard_publication(sender, instance, raw: bool = False, update_fields=None, 
         raise ValidationError(
             {"state": f"A {_noun(instance)}'s state changes only through the workflow (submit, publish, unpublish)."}
         )
+    if sender is StatusUpdate and before["state"] == PublicationState.PUBLISHED:
+        changed = [f for f in PUBLISHED_UPDATE_FIELDS if before[f] != getattr(instance, f)]
+        if changed:
+            raise ValidationError(
+                "A published status update is not edited: record a new update that corrects it "
+                f"(tried to change {', '.join(f.removesuffix('_id') for f in changed)})."
+            )
     if sender is Commitment:
         if before["status"] != instance.status and not synced:
             raise ValidationError({"status": "A commitment's status comes from its published status updates."})

@@ -1,10 +1,12 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commitments.domain.services import change_state, note_edit
 from commitments.models import Commitment, PublicationState, Statement, Status
-from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory, UserFactory
+from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory, UserFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,26 @@ def test_a_draft_commitment_moves_to_another_statement():
     commitment.statement = other
     commitment.save()
     assert Commitment.objects.get().statement == other
+
+
+@pytest.mark.parametrize(
+    "field, value", [("status", Status.BROKEN), ("as_of", "2022-02-02"), ("rationale", "Rewritten."), ("party", None)]
+)
+def test_a_published_update_is_not_edited_but_corrected(field, value):
+    uk = ActorFactory()
+    commitment = complete()
+    commitment.actors.add(uk)
+    update = verdict(commitment=commitment, status=Status.MET, as_of=datetime.date(2022, 1, 1), party=uk)
+    setattr(update, field, value)
+    with pytest.raises(ValidationError, match="is not edited: record a new update that corrects it"):
+        update.save()
+    update.refresh_from_db()
+    assert update.status == Status.MET and update.rationale != "Rewritten." and update.party == uk
+
+
+def test_a_draft_update_may_be_edited():
+    update = verdict(commitment=complete(), status=Status.MET, as_of=datetime.date(2022, 1, 1), state="draft")
+    update.rationale = "Better said."
+    update.save()
+    update.refresh_from_db()
+    assert update.rationale == "Better said."
