@@ -8,6 +8,7 @@ quietly falling back to a default.
 import base64
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -122,14 +123,29 @@ if IS_POSTGRES and not env_bool("DATABASE_JIT", False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
-# Cache: Redis when REDIS_URL is set, otherwise memory local to each process.
+# Cache: one for every worker and app server, because it holds the anonymous page cache and its
+# data version, the pagination counts and the API throttle counters. A per-process memory cache
+# would let each worker replay its own stale copy of an unpublished record and count its own
+# allowance, so it is only used by the development server (`runserver`, one process) and the tests.
+# Redis when REDIS_URL is set; otherwise a table in the database, created by `migrate`.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif _DEVELOPMENT_SERVER:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tracker_cache",
+            # Django's default of 300 entries would cull the page cache every few pages; past
+            # this many a third of the entries go, the oldest keys first.
+            "OPTIONS": {"MAX_ENTRIES": env_int("DATABASE_CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
