@@ -293,6 +293,9 @@ MIDDLEWARE.insert(
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
+# A replayed API answer still counts against the client's throttle (the views' own check is skipped).
+PAGE_CACHE_REPLAY_CHECKS = ["commitments.api.throttling.throttle_replay"]
+API_PATH_PREFIX = "/api/"
 # Pagination counts of the site and the API, cached under the same data version (exact until the
 # next change); 0 counts on every request.
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", PAGE_CACHE_SECONDS)

@@ -24,6 +24,10 @@ Pagination counts are cached the same way (cached_count, COUNT_CACHE_SECONDS): a
 over a million status updates takes far longer than the page it belongs to, and every page of a
 list, every page size and the CSV download share it until the data changes.
 
+A replayed answer skips the view, and with it the API's throttles: PAGE_CACHE_REPLAY_CHECKS names
+functions (the API's throttle, commitments.api.throttling.throttle_replay) that see each request
+about to be answered from the cache and may answer it themselves (a 429) instead.
+
 Never cached: anything for a logged-in user or a request carrying an Authorization header (API
 tokens are invisible to Django's session auth), responses setting a cookie, other than 200,
 marked private/no-store, for /admin/, or larger than PAGE_CACHE_MAX_BYTES. Writes through
@@ -52,6 +56,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -157,6 +162,10 @@ def _is_anonymous(request: HttpRequest) -> bool:
     return user is not None and not user.is_authenticated
 
 
+def _replay_checks() -> list[Callable[[HttpRequest], HttpResponseBase | None]]:
+    return [import_string(path) for path in getattr(settings, "PAGE_CACHE_REPLAY_CHECKS", ())]
+
+
 def _is_tracking_parameter(name: str) -> bool:
     for ignored in getattr(settings, "PAGE_CACHE_IGNORED_PARAMETERS", DEFAULT_IGNORED_PARAMETERS):
         if name == ignored or (ignored.endswith("*") and name.startswith(ignored[:-1])):
@@ -232,6 +241,10 @@ class AnonymousCacheMiddleware:
 
         entry = found.get(key)
         if entry is not None and entry[0] == version and (not tracked or _entry_is_html(entry)):
+            for check in _replay_checks():
+                refused = check(request)
+                if refused is not None:
+                    return refused
             return self._replay(request, entry)
 
         response = self.get_response(request)
