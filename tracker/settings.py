@@ -174,12 +174,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SITE_NAME = os.environ.get("SITE_NAME", "Commitment Tracker")
 
+# Logs go to standard error, each line with the id of the request it belongs to (X-Request-ID);
+# DJANGO_LOG_FORMAT=json writes one JSON object a line for a log collector.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tracker.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "tracker.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Error reporting to Sentry (or a compatible service) only when SENTRY_DSN is set: without it the
+# SDK is not even imported, so nothing is ever sent. No personal data (addresses, cookies, users).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
 
 # Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
@@ -189,8 +212,28 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 INSTALLED_APPS += ["axes", "csp"]
 # Right after SecurityMiddleware, so responses cut short by a later middleware (a bad Host
-# header) carry the policy too.
+# header) carry the policy too; then the health endpoints (tracker/health.py), answered before
+# host validation, sessions and the page cache because balancers probe by address over HTTP.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "tracker.health.HealthCheckMiddleware")
+# Outermost: every response, whichever middleware made it, carries its request id and the policy.
+MIDDLEWARE[:0] = ["tracker.middleware.RequestIdMiddleware", "tracker.middleware.PermissionsPolicyMiddleware"]
+# Features no page of the tracker uses, denied to it and to anything it could ever embed.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "interest-cohort",
+    "browsing-topics",
+]
 # Last, as django-axes asks: it turns a locked-out login into the lockout response.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -213,6 +256,8 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
 # claim HTTPS on a plain connection.
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
