@@ -149,7 +149,7 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -262,6 +262,13 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# Only staff sign in. A session ends after DJANGO_SESSION_IDLE_MINUTES without a request (it is
+# renewed by each one) and when the browser closes, whichever comes first.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 8 * 60) * 60
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be a positive number of minutes.")
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -312,15 +319,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is refused, even with the right password, for the cool-off period.
-# `manage.py axes_reset` (or axes_reset_username) lifts a lockout early.
+# address, that pair is refused, even with the right password, for the cool-off period; after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures from one address over any usernames, the address is
+# (tracker/auth.py). `manage.py axes_reset` (or axes_reset_username, axes_reset_ip) lifts a lockout early.
 AUTHENTICATION_BACKENDS = [
     "tracker.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+if not 0 < AXES_FAILURE_LIMIT <= LOGIN_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT must be at least 1 and DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT at least as large."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "tracker.auth.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
 # How many proxies append to X-Forwarded-For in front of the app; 0 trusts only REMOTE_ADDR.
