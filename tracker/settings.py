@@ -378,7 +378,7 @@ MIDDLEWARE.insert(
 REST_FRAMEWORK = {
     # Token first: an anonymous write then answers 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "commitments.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
@@ -404,6 +404,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# Editors' API tokens are stored as digests and expire this many days after they are made
+# (commitments/api/tokens.py; `manage.py rotate_api_tokens`).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+if API_TOKEN_DAYS <= 0:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be a positive number of days.")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Commitment Tracker API",

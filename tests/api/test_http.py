@@ -4,8 +4,8 @@ import csv
 import io
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from commitments.api.tokens import issue_token
 from commitments.models import Commitment
 from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory, UserFactory
 
@@ -145,7 +145,7 @@ def test_cached_html_pages_are_not_throttled_by_the_api_rate(client, low_rates, 
 
 
 def test_editors_have_their_own_rate(client, low_rates):
-    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=UserFactory()).key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {issue_token(UserFactory())[0]}"}
     assert [client.get("/api/v1/themes/", **headers).status_code for _ in range(6)] == [200] * 5 + [429]
 
 
