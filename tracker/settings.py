@@ -386,6 +386,12 @@ REST_FRAMEWORK = {
         "commitments.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Depth, list length and NUL bounds on every write body (commitments/api/limits.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "commitments.api.limits.BoundedJSONParser",
+        "commitments.api.limits.BoundedFormParser",
+        "commitments.api.limits.BoundedMultiPartParser",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "commitments.api.renderers.StrictFormatNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.PageNumberPagination",
@@ -404,6 +410,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+API_MAX_LIST_ITEMS = env_int("API_MAX_LIST_ITEMS", 100)
 
 # Editors' API tokens are stored as digests and expire this many days after they are made
 # (commitments/api/tokens.py; `manage.py rotate_api_tokens`).
