@@ -204,6 +204,12 @@ if SENTRY_DSN:
         traces_sample_rate=0.0,
     )
 
+# Spreadsheets (django-import-export, in the admin): exported cells that a spreadsheet would run
+# as a formula are escaped (texts come from outside articles), and an upload waits for its
+# confirmation in the shared cache, private to the session that uploaded it (commitments/infra/imports.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "commitments.infra.imports.SessionCacheStorage"
+
 # Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
@@ -262,12 +268,11 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-# Only staff sign in. A session ends after DJANGO_SESSION_IDLE_MINUTES without a request (it is
-# renewed by each one) and when the browser closes, whichever comes first.
+# Only staff sign in. A session ends after DJANGO_SESSION_IDLE_MINUTES without a request (requests
+# renew it: tracker.middleware.SessionIdleMiddleware) and when the browser closes, whichever comes first.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 8 * 60) * 60
 if SESSION_COOKIE_AGE <= 0:
     raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be a positive number of minutes.")
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -349,6 +354,14 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "commitments.infra.cache.AnonymousCacheMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("commitments.infra.cache.AnonymousCacheMiddleware") + 1,
+    "commitments.infra.imports.ImportOwnerMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "tracker.middleware.SessionIdleMiddleware",
 )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
