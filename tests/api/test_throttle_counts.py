@@ -1,9 +1,13 @@
 """Throttle counts are atomic in the shared cache: concurrent requests never overwrite each other's."""
 
+import os
+import subprocess
+import sys
 import threading
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, connections
@@ -62,12 +66,54 @@ def hammer(cache_alias: str, key: str, threads: int = 8, each: int = 25) -> int:
     return caches[cache_alias].get(key)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_are_all_counted_in_the_database_cache(database_cache):
+HAMMER = """
+import threading, django
+django.setup()
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
+from commitments.api.throttling import count_request
+call_command("createcachetable", verbosity=0)
+def work():
+    for _ in range(25):
+        count_request(cache, "t:concurrent", 60)
+    connections.close_all()
+threads = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(cache.get("t:concurrent"))
+"""
+
+
+def test_concurrent_requests_are_all_counted_in_the_database_cache(db):
+    # Threads need committed rows, so the count runs in a fresh process on a database of its own
+    # (the tests' own is inside a transaction), with the settings' default cache: the database's.
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serves one process (runserver, a laptop)")
+    import psycopg
 
-    assert hammer("default", "t:concurrent") == 200
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    name = f"tracker_counts_{uuid.uuid4().hex[:12]}"
+    admin = psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        settings_dict = connection.settings_dict
+        url = (
+            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST'] or '127.0.0.1'}"
+            f":{settings_dict['PORT'] or 5432}/{name}"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+        env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="tracker.settings")
+        result = subprocess.run(
+            [sys.executable, "-c", HAMMER], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "200"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def test_concurrent_requests_are_all_counted_in_redis(settings):
