@@ -11,7 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
-from commitments.admin.resources import ActorResource, CommitmentResource, ThemeResource
+from commitments.admin.resources import ActorResource, CommitmentResource, ThemeResource, validating
 from commitments.admin.workflow import WorkflowAdminMixin
 from commitments.domain.services import delete_status_update, record_status_update
 from commitments.models import (
@@ -63,6 +63,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class TrackerAdmin(ImportExportModelAdmin, AuditedAdmin):
     """History button, change reasons and spreadsheet import/export on every model."""
+
+    def get_resource_classes(self, request):
+        return [validating(resource) for resource in super().get_resource_classes(request)]
 
 
 @admin.register(Theme)

@@ -1,5 +1,6 @@
 """Spreadsheet import and export (django-import-export): slugs instead of ids, and never the
-status field (the status service owns it)."""
+status field (the status service owns it). Every imported row is checked as the admin's forms
+check it (`validating`)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,13 @@ class CommitmentResource(resources.ModelResource):
         export_order = fields
         skip_unchanged = True
         use_transactions = True
+
+
+def validating(resource_class: type[resources.ModelResource]) -> type[resources.ModelResource]:
+    """`resource_class`, with each imported row checked by the model's full_clean() as a form
+    would check it (URLs, choices, lengths, constraints): a row that fails is reported on the
+    preview and nothing is imported."""
+    if resource_class._meta.clean_model_instances:
+        return resource_class
+    meta = type("Meta", (), {"clean_model_instances": True})
+    return type(resource_class.__name__, (resource_class,), {"Meta": meta, "__module__": resource_class.__module__})
