@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint format bench clean
+.PHONY: run serve test install migrate seed lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style serving: static files collected (WhiteNoise serves them, hashed names cached for
+# a year), the deploy checks, then gunicorn with tracker/gunicorn.conf.py. Needs the production
+# environment (DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS; docs/operations.md).
+serve: migrate
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	PORT=$(PORT) $(BIN)/gunicorn --config tracker/gunicorn.conf.py tracker.wsgi
 
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

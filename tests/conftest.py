@@ -1,5 +1,6 @@
 import pytest
 from django.db import connections, transaction
+from django.test import override_settings
 
 from commitments.data.seed import SEED_FILE, SeedLoader
 
@@ -13,6 +14,10 @@ def pytest_configure(config) -> None:
     # hashed; the tests check who may do what, not the hash. Subprocess tests (manage.py in a
     # fresh interpreter) still run the production hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Outside the development server the cache is shared (Redis or the database's table). Tests
+    # use memory, so a query count pins the page's own queries and not the cache's; the tests of
+    # the shared caches (tests/infra/test_shared_cache.py) switch them on.
+    override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}).enable()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

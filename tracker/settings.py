@@ -8,6 +8,7 @@ quietly falling back to a default.
 import base64
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -122,18 +123,33 @@ if IS_POSTGRES and not env_bool("DATABASE_JIT", False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
-# Cache: Redis when REDIS_URL is set, otherwise memory local to each process.
+# Cache: one for every worker and app server, because it holds the anonymous page cache and its
+# data version, the pagination counts and the API throttle counters. A per-process memory cache
+# would let each worker replay its own stale copy of an unpublished record and count its own
+# allowance, so it is only used by the development server (`runserver`, one process) and the tests.
+# Redis when REDIS_URL is set; otherwise a table in the database, created by `migrate`.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif _DEVELOPMENT_SERVER:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tracker_cache",
+            # Django's default of 300 entries would cull the page cache every few pages; past
+            # this many a third of the entries go, the oldest keys first.
+            "OPTIONS": {"MAX_ENTRIES": env_int("DATABASE_CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -158,12 +174,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SITE_NAME = os.environ.get("SITE_NAME", "Commitment Tracker")
 
+# Logs go to standard error, each line with the id of the request it belongs to (X-Request-ID);
+# DJANGO_LOG_FORMAT=json writes one JSON object a line for a log collector.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tracker.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "tracker.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Error reporting to Sentry (or a compatible service) only when SENTRY_DSN is set: without it the
+# SDK is not even imported, so nothing is ever sent. No personal data (addresses, cookies, users).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+
+# Spreadsheets (django-import-export, in the admin): exported cells that a spreadsheet would run
+# as a formula are escaped (texts come from outside articles), and an upload waits for its
+# confirmation in the shared cache, private to the session that uploaded it (commitments/infra/imports.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "commitments.infra.imports.SessionCacheStorage"
 
 # Article import (commitments/ingest/): pasted text and uploaded files larger than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
@@ -184,8 +229,28 @@ SCORE_MIN_RATED = env_int("SCORE_MIN_RATED", 3)
 
 INSTALLED_APPS += ["axes", "csp"]
 # Right after SecurityMiddleware, so responses cut short by a later middleware (a bad Host
-# header) carry the policy too.
+# header) carry the policy too; then the health endpoints (tracker/health.py), answered before
+# host validation, sessions and the page cache because balancers probe by address over HTTP.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "tracker.health.HealthCheckMiddleware")
+# Outermost: every response, whichever middleware made it, carries its request id and the policy.
+MIDDLEWARE[:0] = ["tracker.middleware.RequestIdMiddleware", "tracker.middleware.PermissionsPolicyMiddleware"]
+# Features no page of the tracker uses, denied to it and to anything it could ever embed.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "interest-cohort",
+    "browsing-topics",
+]
 # Last, as django-axes asks: it turns a locked-out login into the lockout response.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -208,10 +273,18 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
 # claim HTTPS on a plain connection.
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# Only staff sign in. A session ends after DJANGO_SESSION_IDLE_MINUTES without a request (requests
+# renew it: tracker.middleware.SessionIdleMiddleware) and when the browser closes, whichever comes first.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 8 * 60) * 60
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be a positive number of minutes.")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -262,15 +335,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is refused, even with the right password, for the cool-off period.
-# `manage.py axes_reset` (or axes_reset_username) lifts a lockout early.
+# address, that pair is refused, even with the right password, for the cool-off period; after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures from one address over any usernames, the address is
+# (tracker/auth.py). `manage.py axes_reset` (or axes_reset_username, axes_reset_ip) lifts a lockout early.
 AUTHENTICATION_BACKENDS = [
     "tracker.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+if not 0 < AXES_FAILURE_LIMIT <= LOGIN_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT must be at least 1 and DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT at least as large."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "tracker.auth.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
 # How many proxies append to X-Forwarded-For in front of the app; 0 trusts only REMOTE_ADDR.
@@ -285,9 +366,20 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "commitments.infra.cache.AnonymousCacheMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("commitments.infra.cache.AnonymousCacheMiddleware") + 1,
+    "commitments.infra.imports.ImportOwnerMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "tracker.middleware.SessionIdleMiddleware",
+)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
+# A replayed API answer still counts against the client's throttle (the views' own check is skipped).
+PAGE_CACHE_REPLAY_CHECKS = ["commitments.api.throttling.throttle_replay"]
+API_PATH_PREFIX = "/api/"
 # Pagination counts of the site and the API, cached under the same data version (exact until the
 # next change); 0 counts on every request.
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", PAGE_CACHE_SECONDS)
@@ -310,13 +402,19 @@ MIDDLEWARE.insert(
 REST_FRAMEWORK = {
     # Token first: an anonymous write then answers 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "commitments.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
         "commitments.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # Depth, list length and NUL bounds on every write body (commitments/api/limits.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "commitments.api.limits.BoundedJSONParser",
+        "commitments.api.limits.BoundedFormParser",
+        "commitments.api.limits.BoundedMultiPartParser",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "commitments.api.renderers.StrictFormatNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -336,6 +434,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+API_MAX_LIST_ITEMS = env_int("API_MAX_LIST_ITEMS", 100)
+
+# Editors' API tokens are stored as digests and expire this many days after they are made
+# (commitments/api/tokens.py; `manage.py rotate_api_tokens`).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+if API_TOKEN_DAYS <= 0:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be a positive number of days.")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Commitment Tracker API",

@@ -23,6 +23,7 @@ from commitments.admin.resources import (
     CommitmentResource,
     StatementResource,
     ThemeResource,
+    validating,
 )
 from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
 from commitments.domain.services import (
@@ -82,6 +83,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class TrackerAdmin(ImportExportModelAdmin, AuditedAdmin):
     """History button, change reasons and spreadsheet import/export on every model."""
+
+    def get_resource_classes(self, request):
+        return [validating(resource) for resource in super().get_resource_classes(request)]
 
 
 @admin.register(Theme)

@@ -5,7 +5,8 @@ Every resource derives from `TrackerResource`, whose class creation refuses an i
 for a publication state, a status or authorship (`SERVICE_OWNED`): those move through
 commitments.domain.services only, so a spreadsheet cannot publish a record or forge who wrote or
 published it. Rows that write a statement's or commitment's content record the importing user
-as its last editor (four eyes).
+as its last editor (four eyes). Every imported row is checked as the admin's forms check it
+(`validating`).
 """
 
 from __future__ import annotations
@@ -154,3 +155,13 @@ class CommitmentResource(TrackerResource):
         export_order = fields
         skip_unchanged = True
         use_transactions = True
+
+
+def validating(resource_class: type[resources.ModelResource]) -> type[resources.ModelResource]:
+    """`resource_class`, with each imported row checked by the model's full_clean() as a form
+    would check it (URLs, choices, lengths, constraints): a row that fails is reported on the
+    preview and nothing is imported."""
+    if resource_class._meta.clean_model_instances:
+        return resource_class
+    meta = type("Meta", (), {"clean_model_instances": True})
+    return type(resource_class.__name__, (resource_class,), {"Meta": meta, "__module__": resource_class.__module__})

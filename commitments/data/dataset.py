@@ -11,6 +11,12 @@ survives a restore and nobody gains a login by it (`create_editor` can activate 
 
 Not in the document: the change history, user accounts and login-lockout records. A full backup
 of those is a `pg_dump` (docs/operations.md).
+
+The full export is private: it holds drafts, articles' full texts and the usernames of staff.
+`export_dataset(public=True)` writes only what the public may see (PUBLIC_ROWS): published
+statements and commitments, their status updates, article links and quotes, the articles they
+cite (without their text), and every theme and actor; no user field at all, and references to
+records left out are emptied. Such a document says `"scope": "public"` and cannot be restored.
 """
 
 from __future__ import annotations
@@ -66,6 +72,20 @@ SECTIONS: dict[str, type[models.Model]] = {
 }
 SECTION_OF = {model: name for name, model in SECTIONS.items()}
 RESTORE_REASON = "Restored from a dataset export"
+
+# What a public export holds of each section: the same rules as the public pages and the API.
+PUBLIC_ROWS = {
+    "themes": lambda: Theme.objects.all(),
+    "actors": lambda: Actor.objects.all(),
+    "articles": lambda: Article.objects.public(),
+    "statements": lambda: Statement.objects.published(),
+    "commitments": lambda: Commitment.objects.published(),
+    "status_updates": lambda: StatusUpdate.objects.published(),
+    "article_links": lambda: ArticleLink.objects.filter(commitment__in=Commitment.objects.published()),
+    "quotes": lambda: Quote.objects.published(),
+}
+# Article texts are other publishers' work; the public reads them at their address.
+PUBLIC_OMITTED_FIELDS = {"articles": {"body", "raw_text"}}
 
 
 class DatasetError(Exception):
@@ -159,10 +179,12 @@ def _checksum(records: dict) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def export_dataset() -> bytes:
-    """Every record as one JSON document; the same data always gives the same bytes."""
+def export_dataset(*, public: bool = False) -> bytes:
+    """Every record as one JSON document; the same data always gives the same bytes.
+
+    With `public`, only what the public may see (see the module's docstring)."""
     User = get_user_model()
-    usernames = dict(User._default_manager.values_list("pk", User.USERNAME_FIELD))
+    usernames = {} if public else dict(User._default_manager.values_list("pk", User.USERNAME_FIELD))
     records: dict[str, list[dict]] = {}
     fresh_transaction = not connection.in_atomic_block
     with transaction.atomic():
@@ -172,6 +194,9 @@ def export_dataset() -> bytes:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for name, model in SECTIONS.items():
             fields = _fields(model)
+            if public:
+                omitted = PUBLIC_OMITTED_FIELDS.get(name, set())
+                fields = [f for f in fields if not _is_user_field(f) and f.name not in omitted]
             plain = [f for f in fields if not f.many_to_many]
             related: dict[str, dict[int, list[int]]] = {}
             for m2m in (f for f in fields if f.many_to_many):
@@ -182,13 +207,17 @@ def export_dataset() -> bytes:
                     grouped[owner].append(other)
                 related[m2m.name] = grouped
             rows = []
-            for values in model._default_manager.order_by("pk").values_list(*(f.attname for f in plain)):
+            queryset = PUBLIC_ROWS[name]() if public else model._default_manager.all()
+            for values in queryset.order_by("pk").values_list(*(f.attname for f in plain)):
                 record = {f.name: _encode(f, value, usernames) for f, value in zip(plain, values, strict=True)}
                 for m2m_name, grouped in related.items():
                     record[m2m_name] = sorted(grouped.get(record["id"], []))
                 rows.append(record)
             records[name] = rows
+    if public:
+        _drop_references_to_omitted(records)
     document = {
+        **({"scope": "public"} if public else {}),
         "format": FORMAT,
         "version": VERSION,
         "counts": {name: len(rows) for name, rows in records.items()},
@@ -196,6 +225,21 @@ def export_dataset() -> bytes:
         "records": records,
     }
     return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _drop_references_to_omitted(records: dict[str, list[dict]]) -> None:
+    """Empty each reference to a record a public export left out (a draft predecessor, say)."""
+    kept = {name: {row["id"] for row in rows} for name, rows in records.items()}
+    for name, model in SECTIONS.items():
+        for f in _fields(model):
+            if not f.is_relation or _is_user_field(f) or f.name not in (records[name][0] if records[name] else {}):
+                continue
+            target = kept[SECTION_OF[f.related_model]]
+            for row in records[name]:
+                if f.many_to_many:
+                    row[f.name] = [pk for pk in row[f.name] if pk in target]
+                elif row[f.name] is not None and row[f.name] not in target:
+                    row[f.name] = None
 
 
 # --- Import
@@ -218,6 +262,11 @@ def read_document(data: bytes) -> dict[str, list[dict]]:
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DatasetError(f'This is not a commitment tracker dataset (expected "format": "{FORMAT}").')
+    if document.get("scope") == "public":
+        raise DatasetError(
+            "This is a public export (published records only, without staff names or article texts); "
+            "it cannot be restored. Restore a full export or a pg_dump backup."
+        )
     version = document.get("version")
     if version not in READABLE_VERSIONS:
         raise DatasetError(

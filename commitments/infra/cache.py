@@ -8,14 +8,25 @@ edits are drafts that a bump does not need, but a publish, an unpublish or a sta
 reaches the dashboard, lists, feeds, exports and the API at once, so the coarse rule is also the
 safe one.
 
-The cache is Django's default cache: Redis when REDIS_URL is set (shared by every app server,
-so a change made anywhere is seen everywhere), otherwise local memory. Local memory is per
-process: with several processes and no Redis, another process's change only shows when its
-entries expire (PAGE_CACHE_SECONDS).
+The cache is Django's default cache, shared by every worker and app server so that a change made
+anywhere is seen everywhere at once: Redis when REDIS_URL is set, otherwise a table in the
+database (created by `migrate`, create_cache_tables below). Only the development server and the
+tests use memory local to the process.
+
+Tracking parameters (utm_*, fbclid... PAGE_CACHE_IGNORED_PARAMETERS) do not change what an HTML
+page shows, so a request carrying them is answered with the HTML page stored for its address
+without them, and is never stored itself: otherwise every `?utm_source=<random>` would store
+another copy of the same page (pages repeat their query string in their links, so a copy made
+for one campaign's address is not served to others). Only HTML entries are served this way: what
+the API and the downloads answer may depend on any parameter, unknown ones included.
 
 Pagination counts are cached the same way (cached_count, COUNT_CACHE_SECONDS): an exact COUNT
 over a million status updates takes far longer than the page it belongs to, and every page of a
 list, every page size and the CSV download share it until the data changes.
+
+A replayed answer skips the view, and with it the API's throttles: PAGE_CACHE_REPLAY_CHECKS names
+functions (the API's throttle, commitments.api.throttling.throttle_replay) that see each request
+about to be answered from the cache and may answer it themselves (a 429) instead.
 
 Never cached: anything for a logged-in user or a request carrying an Authorization header (API
 tokens are invisible to Django's session auth), responses setting a cookie, other than 200,
@@ -30,10 +41,12 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
+from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet
@@ -43,6 +56,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -51,6 +65,26 @@ VERSION_KEY = "tracker:data-version"
 ENTRY_PREFIX = "tracker:response:"
 COUNT_PREFIX = "tracker:count:"
 TRACKER_APP = "commitments"
+
+
+# Documented in docs/operations.md ("Cache"); a parameter ending in * is a prefix.
+DEFAULT_IGNORED_PARAMETERS = (
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+)
+
+
+def create_cache_tables(using: str = "default", verbosity: int = 0, **kwargs) -> None:
+    """post_migrate receiver: the database cache's table (a no-op with Redis or memory)."""
+    call_command("createcachetable", database=using, verbosity=verbosity)
 
 
 def _settings() -> tuple[str, int, int, tuple[str, ...]]:
@@ -128,11 +162,41 @@ def _is_anonymous(request: HttpRequest) -> bool:
     return user is not None and not user.is_authenticated
 
 
-def response_key(request: HttpRequest) -> str:
+def _replay_checks() -> list[Callable[[HttpRequest], HttpResponseBase | None]]:
+    return [import_string(path) for path in getattr(settings, "PAGE_CACHE_REPLAY_CHECKS", ())]
+
+
+def _is_tracking_parameter(name: str) -> bool:
+    for ignored in getattr(settings, "PAGE_CACHE_IGNORED_PARAMETERS", DEFAULT_IGNORED_PARAMETERS):
+        if name == ignored or (ignored.endswith("*") and name.startswith(ignored[:-1])):
+            return True
+    return False
+
+
+def without_tracking_parameters(request: HttpRequest) -> str:
+    """The request's query string less its tracking parameters, the others in their order."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return ""
+    kept = [part for part in query.split("&") if part and not _is_tracking_parameter(unquote_plus(part.split("=")[0]))]
+    return "&".join(kept)
+
+
+def response_key(request: HttpRequest, *, query: str | None = None) -> str:
     # Host and scheme are part of the key because pages and the API print absolute URLs; Accept
     # because the API negotiates its format from it.
-    raw = f"{request.build_absolute_uri()}\n{request.headers.get('Accept', '')}"
+    query = request.META.get("QUERY_STRING", "") if query is None else query
+    address = f"{request.scheme}://{request.get_host()}{request.path}" + (f"?{query}" if query else "")
+    raw = f"{address}\n{request.headers.get('Accept', '')}"
     return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _is_html(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "text/html"
+
+
+def _entry_is_html(entry: tuple) -> bool:
+    return any(name.lower() == "content-type" and _is_html(value) for name, value in entry[2])
 
 
 def _storable(response: HttpResponseBase) -> bool:
@@ -163,7 +227,11 @@ class AnonymousCacheMiddleware:
             return self.get_response(request)
 
         cache = caches[alias]
-        key = response_key(request)
+        # With tracking parameters, the key is the address without them: an HTML page stored
+        # there is served, and nothing is stored (see the module's docstring).
+        query = without_tracking_parameters(request)
+        tracked = query != request.META.get("QUERY_STRING", "")
+        key = response_key(request, query=query)
         try:
             found = cache.get_many([VERSION_KEY, key])  # one round trip for both
             version = found.get(VERSION_KEY) or current_data_version()
@@ -172,12 +240,16 @@ class AnonymousCacheMiddleware:
             return self.get_response(request)
 
         entry = found.get(key)
-        if entry is not None and entry[0] == version:
+        if entry is not None and entry[0] == version and (not tracked or _entry_is_html(entry)):
+            for check in _replay_checks():
+                refused = check(request)
+                if refused is not None:
+                    return refused
             return self._replay(request, entry)
 
         response = self.get_response(request)
         response["X-Cache"] = "miss"
-        if request.method == "GET" and _storable(response):
+        if request.method == "GET" and not tracked and _storable(response):
             if response.streaming:
                 if not response.is_async:
                     response.streaming_content = self._tee(

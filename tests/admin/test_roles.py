@@ -176,6 +176,7 @@ def test_create_editor_promotes_an_existing_editor_to_publisher_and_keeps_the_pa
     ("args", "stdin", "message"),
     [
         (["carol", "--password-stdin"], "123\n", "Password refused"),
+        (["carol", "--password-stdin"], "Tr4ck3r!xyz\n", "at least 12 characters"),  # eleven
         (["carol", "--password-stdin"], "\n", "No password on standard input"),
         (["carol"], "", "A new user needs a password"),
         (["bad name!", "--password-stdin"], "a-long-and-unusual passphrase\n", "is not a valid username"),

@@ -4,8 +4,8 @@ import csv
 import io
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from commitments.api.tokens import issue_token
 from commitments.models import Commitment
 from tests.factories import ActorFactory, CommitmentFactory, ThemeFactory, UserFactory
 
@@ -109,8 +109,43 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_count(client, low_rate
     assert client.get("/api/v1/themes/", HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
 
 
+@pytest.fixture
+def cached_pages(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-tests"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_answers_from_the_page_cache_are_throttled_too(client, low_rates, cached_pages):
+    answers = [client.get("/api/v1/themes/") for _ in range(4)]
+
+    assert [a.get("X-Cache") for a in answers[:3]] == ["miss", "hit", "hit"]
+    assert answers[3].status_code == 429
+    assert 0 < int(answers[3]["Retry-After"]) <= 60
+    assert "throttled" in answers[3].json()["detail"]
+    assert "X-Cache" not in answers[3]
+
+
+def test_cached_and_uncached_answers_share_one_allowance(client, low_rates, cached_pages):
+    client.get("/api/v1/themes/")  # miss: counted by the view
+    client.get("/api/v1/themes/")  # hit: counted before the replay
+    client.get("/api/v1/actors/")  # another miss
+
+    assert client.get("/api/v1/themes/").status_code == 429
+    assert client.get("/api/v1/actors/").status_code == 429
+    assert client.get("/api/v1/themes/", REMOTE_ADDR="192.0.2.50").status_code == 200
+
+
+def test_cached_html_pages_are_not_throttled_by_the_api_rate(client, low_rates, cached_pages):
+    assert {client.get("/methodology/").status_code for _ in range(6)} == {200}
+
+
 def test_editors_have_their_own_rate(client, low_rates):
-    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=UserFactory()).key}"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {issue_token(UserFactory())[0]}"}
     assert [client.get("/api/v1/themes/", **headers).status_code for _ in range(6)] == [200] * 5 + [429]
 
 

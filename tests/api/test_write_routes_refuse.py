@@ -6,8 +6,8 @@ this file.
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 
+from commitments.api.tokens import issue_token
 from commitments.models import Actor, Article, ArticleLink, Commitment, Quote, Statement, StatusUpdate, Theme
 from tests.factories import UserFactory
 
@@ -59,10 +59,10 @@ def test_anonymous_users_cannot_write_through_any_route(client, seeded_ids, meth
 @pytest.mark.parametrize(("method", "path"), write_routes())
 def test_users_without_model_permissions_cannot_write_through_any_route(client, seeded_ids, method, path):
     reader = UserFactory(username="reader")
-    token = Token.objects.create(user=reader)
+    token, _ = issue_token(reader)
     before = snapshot()
     response = getattr(client, method)(
-        fill(path, seeded_ids), {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+        fill(path, seeded_ids), {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
     )
     assert response.status_code == 403, (response.status_code, response.content)
     assert snapshot() == before

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from rest_framework.authtoken.models import Token
 
+from commitments.api.tokens import issue_token
 from commitments.models import ArticleLink, Commitment, PublicationState, Statement, StatusUpdate
 from tests.factories import (
     ActorFactory,
@@ -37,7 +37,7 @@ def user_with(*codenames: str, username: str):
 
 
 def token_headers(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {issue_token(user)[0]}"}
 
 
 @pytest.fixture

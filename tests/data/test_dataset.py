@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from decimal import Decimal
@@ -407,3 +408,77 @@ def test_the_import_command_says_nothing_changed_on_a_bad_file(tmp_path, db):
 def test_export_to_a_missing_folder_is_a_clear_error(tmp_path, db):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export_dataset", str(tmp_path / "nowhere" / "x.json"))
+
+
+# --- export_dataset --public: only what the public may see, without staff names or article texts
+
+
+def public_records() -> dict:
+    document = json.loads(export_dataset(public=True))
+    assert document["scope"] == "public"
+    return document["records"]
+
+
+def ids(rows: list[dict]) -> set[int]:
+    return {row["id"] for row in rows}
+
+
+def test_only_published_records_are_in_it(rich_data):
+    records = public_records()
+
+    assert ids(records["commitments"]) == set(Commitment.objects.published().values_list("id", flat=True))
+    assert rich_data.pk not in ids(records["commitments"])  # the draft of the fixture
+    assert rich_data.statement_id not in ids(records["statements"])
+    assert ids(records["statements"]) == set(Statement.objects.published().values_list("id", flat=True))
+    assert ids(records["status_updates"]) == set(StatusUpdate.objects.published().values_list("id", flat=True))
+    assert not {row["commitment"] for row in records["article_links"]} - ids(records["commitments"])
+    assert ids(records["quotes"]) == set(Quote.objects.published().values_list("id", flat=True))
+    assert ids(records["articles"]) == set(Article.objects.public().values_list("id", flat=True))
+    assert records["commitments"] and records["status_updates"]  # the seed's published records are there
+
+
+def test_the_full_export_holds_the_drafts(rich_data):
+    records = json.loads(export_dataset())["records"]
+    assert rich_data.pk in ids(records["commitments"])
+
+
+def test_no_staff_username_and_no_article_text_is_in_it(rich_data):
+    text = export_dataset(public=True).decode()
+    records = public_records()
+
+    for username in ("ed", "pub"):
+        assert f'"{username}"' not in text
+    for section in ("statements", "commitments"):
+        assert all("state_changed_by" not in row for row in records[section])
+    assert all("author" not in row for row in records["status_updates"])
+    assert all("added_by" not in row for row in records["article_links"])
+    assert all("body" not in row and "raw_text" not in row for row in records["articles"])
+    assert "HEADER\\nArticle body" not in text
+
+
+def test_references_to_records_left_out_are_emptied(rich_data):
+    records = public_records()
+    kept_commitments = ids(records["commitments"])
+    kept_articles = ids(records["articles"])
+
+    for quote in records["quotes"]:
+        assert set(quote["commitments"]) <= kept_commitments
+        assert quote["statement"] is None or quote["statement"] in ids(records["statements"])
+    for statement in records["statements"]:
+        assert set(statement["articles"]) <= kept_articles
+    for update in records["status_updates"]:
+        assert set(update["evidence"]) <= kept_articles
+
+
+def test_a_public_export_cannot_be_restored(rich_data):
+    with pytest.raises(DatasetError, match="public export"):
+        import_dataset(export_dataset(public=True))
+
+
+def test_the_command_writes_a_public_export_readable_by_its_owner_only(tmp_path, rich_data):
+    target = tmp_path / "public.json"
+
+    call_command("export_dataset", str(target), "--public", stderr=io.StringIO())
+
+    assert json.loads(target.read_bytes())["scope"] == "public"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

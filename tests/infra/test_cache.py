@@ -46,6 +46,10 @@ def tagged(request):
     return response
 
 
+def as_json(request):
+    return HttpResponse(f'{{"call": {next(_calls)}}}', content_type="application/json")
+
+
 def missing(request):
     return HttpResponse(f"call {next(_calls)}", status=404)
 
@@ -57,6 +61,7 @@ urlpatterns = [
     path("stream/", stream),
     path("tagged/", tagged),
     path("missing/", missing),
+    path("json/", as_json),
     path("admin/counter/", counter),
     path("", include("tracker.urls")),
 ]
@@ -246,6 +251,55 @@ def test_the_query_string_the_host_and_the_accept_header_are_part_of_the_key(cli
     assert client.get("/counter/?page=2")["X-Cache"] == "miss"
     assert client.get("/counter/?page=1", HTTP_HOST="other.example.org")["X-Cache"] == "miss"
     assert client.get("/counter/?page=1", HTTP_ACCEPT="text/csv")["X-Cache"] == "miss"
+
+
+def test_tracking_parameters_are_answered_with_the_page_stored_without_them(client, page_cache):
+    clean = client.get("/counter/?page=2")
+
+    tracked = client.get("/counter/?utm_source=newsletter&page=2&fbclid=abc&utm_medium=email")
+
+    assert tracked["X-Cache"] == "hit"
+    assert tracked.content == clean.content
+    assert client.get("/counter/?page=3&utm_source=newsletter")["X-Cache"] == "miss"  # other parameters still count
+
+
+def test_requests_with_tracking_parameters_store_nothing(client, page_cache):
+    from django.core.cache import cache
+
+    for n in range(5):
+        assert client.get(f"/counter/?utm_source={n}")["X-Cache"] == "miss"
+
+    assert not [key for key in cache._cache if "tracker:response:" in key]
+    assert client.get("/counter/")["X-Cache"] == "miss"  # nor under the clean address
+
+
+def test_parameters_that_only_look_like_tracking_ones_keep_their_own_entry(client, page_cache):
+    client.get("/counter/")
+
+    assert client.get("/counter/?utmost=1")["X-Cache"] == "miss"
+    assert client.get("/counter/?fbclid2=1")["X-Cache"] == "miss"
+
+
+def test_tracking_parameters_never_get_a_stored_answer_other_than_html(client, page_cache):
+    client.get("/json/")
+
+    assert client.get("/json/")["X-Cache"] == "hit"
+    assert client.get("/json/?utm_source=x")["X-Cache"] == "miss"
+
+
+def test_an_api_answer_is_never_given_to_a_request_with_tracking_parameters(client, page_cache):
+    client.get("/api/v1/themes/")
+    assert client.get("/api/v1/themes/")["X-Cache"] == "hit"
+
+    assert client.get("/api/v1/themes/?utm_source=x")["X-Cache"] == "miss"
+
+
+def test_the_ignored_parameters_are_a_setting(client, page_cache, settings):
+    settings.PAGE_CACHE_IGNORED_PARAMETERS = ["ref"]
+    client.get("/counter/")
+
+    assert client.get("/counter/?ref=x")["X-Cache"] == "hit"
+    assert client.get("/counter/?utm_source=x")["X-Cache"] == "miss"
 
 
 def test_a_cached_response_with_an_etag_answers_304_to_a_matching_request(client, page_cache):

@@ -232,6 +232,68 @@ def test_a_lockout_holds_one_username_from_one_address_only(client, staff):
     assert admin_login(client, "carol", PASSWORD, ip="203.0.113.9").status_code == 302  # same user, elsewhere
 
 
+def test_the_lockout_answer_says_when_to_retry(client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = admin_login(client, "carol", "wrong")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == settings.AXES_COOLOFF_TIME * 3600
+    assert "too many login attempts" in response.content.decode()
+
+
+@pytest.fixture
+def address_limit(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client, staff, address_limit):
+    # Spraying: fewer failures per username than the pair's limit, but many usernames.
+    for n in range(11):
+        assert admin_login(client, f"user{n % 4}", "wrong").status_code == 200
+    assert admin_login(client, "user9", "wrong").status_code == 429  # the twelfth failure
+
+    locked = admin_login(client, "carol", PASSWORD)  # even the right password of another account
+
+    assert locked.status_code == 429
+    assert "Retry-After" in locked
+    assert admin_login(client, "carol", PASSWORD, ip="203.0.113.9").status_code == 302  # other addresses are not
+
+
+def test_below_the_address_limit_other_accounts_still_sign_in(client, staff, address_limit):
+    for n in range(11):
+        admin_login(client, f"user{n % 4}", "wrong")
+
+    assert admin_login(client, "carol", PASSWORD).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address_count(client, staff, address_limit):
+    StaffFactory(username="eve")
+    for n in range(11):
+        admin_login(client, f"user{n % 4}", "wrong")
+    assert admin_login(client, "eve", PASSWORD).status_code == 302
+    client.logout()
+
+    assert admin_login(client, "user1", "wrong").status_code == 429
+
+
+def test_a_success_clears_that_usernames_failures_from_that_address(client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        admin_login(client, "carol", "wrong")
+    assert admin_login(client, "carol", PASSWORD).status_code == 302
+    client.logout()
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert admin_login(client, "carol", "wrong").status_code == 200
+
+
+def test_an_address_limit_below_the_pairs_limit_is_refused():
+    result = print_settings(
+        "LOGIN_ADDRESS_FAILURE_LIMIT", DJANGO_LOGIN_FAILURE_LIMIT="10", DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT="5"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT at least as large" in result.stderr
+
+
 def test_the_lockout_ends_after_the_cool_off(client, staff):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         admin_login(client, "carol", "wrong")
@@ -265,3 +327,73 @@ def test_behind_one_proxy_the_client_address_is_the_last_forwarded_one():
 def test_without_a_trusted_proxy_forwarded_addresses_are_ignored():
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(request) == "198.51.100.7"
+
+
+# --- Sessions and passwords
+
+
+def test_an_admin_session_ends_at_browser_close_and_after_the_idle_time(client, staff):
+    response = admin_login(client, "carol", PASSWORD)
+    assert response.status_code == 302
+
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert 8 * 3600 - 60 < client.session.get_expiry_age() <= 8 * 3600
+
+
+def test_each_request_renews_the_idle_time(client, staff):
+    from django.contrib.sessions.models import Session
+
+    admin_login(client, "carol", PASSWORD)
+    session = client.session
+    session["tracker_seen"] = 0  # last renewed long ago
+    session.save()
+    key = session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5)
+    )
+
+    assert client.get(reverse("admin:index")).status_code == 200
+
+    renewed = Session.objects.get(session_key=key).expire_date - datetime.datetime.now(datetime.UTC)
+    assert renewed > datetime.timedelta(hours=7)
+
+
+def test_requests_in_quick_succession_do_not_save_the_session_each_time(client, staff):
+    from django.contrib.sessions.models import Session
+
+    admin_login(client, "carol", PASSWORD)
+    expiry = Session.objects.get().expire_date
+
+    client.get(reverse("admin:index"))
+
+    assert Session.objects.get().expire_date == expiry
+
+
+def test_an_idle_session_is_signed_out(client, staff):
+    from django.contrib.sessions.models import Session
+
+    admin_login(client, "carol", PASSWORD)
+    Session.objects.update(expire_date=datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_the_idle_time_is_read_from_the_environment():
+    assert print_settings("SESSION_COOKIE_AGE", DJANGO_SESSION_IDLE_MINUTES="30").stdout.strip() == "1800"
+    refused = print_settings("SESSION_COOKIE_AGE", DJANGO_SESSION_IDLE_MINUTES="0")
+    assert refused.returncode != 0
+    assert "DJANGO_SESSION_IDLE_MINUTES must be a positive" in refused.stderr
+
+
+def test_passwords_need_twelve_characters():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Tr4ck3r!xyz")  # eleven
+    validate_password("Tr4ck3r!xyzw")  # twelve

@@ -1,4 +1,8 @@
-"""`manage.py export_dataset PATH` (or `-` for standard output): every record as one JSON document."""
+"""`manage.py export_dataset PATH` (or `-` for standard output): every record as one JSON document.
+
+The full export is private (drafts, article texts, staff usernames); `--public` writes only what
+the public may see, to publish as open data.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="File to write, or - for standard output.")
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="Only published records, without staff usernames or article texts (cannot be restored).",
+        )
 
-    def handle(self, *args, path: str, **options) -> None:
-        data = export_dataset()
+    def handle(self, *args, path: str, public: bool, **options) -> None:
+        data = export_dataset(public=public)
         if path == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()

@@ -53,7 +53,7 @@ def noop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0006_order_themes_and_actors_by_name_then_id'),
+        ('commitments', '0007_store_api_tokens_as_digests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
