@@ -10,9 +10,10 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
+from commitments.domain.services import change_state
 from commitments.infra.cache import VERSION_KEY
 from commitments.models import PublicationState
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, StaffFactory
 
 ROOT = settings.BASE_DIR
 
@@ -87,8 +88,7 @@ def test_an_unpublished_commitment_is_gone_from_every_worker_at_once(database_ca
     version_before = other_worker.get(VERSION_KEY)
     assert version_before is not None
 
-    commitment.state = PublicationState.DRAFT  # the workflow's unpublish comes down to this save
-    commitment.save()
+    change_state(obj=commitment, state=PublicationState.DRAFT, user=StaffFactory(groups=["Publishers"]))
 
     assert other_worker.get(VERSION_KEY) > version_before
     response = client.get(url)
