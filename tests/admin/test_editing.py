@@ -2,35 +2,16 @@
 publishing a commitment with its statement."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
-from django.urls import reverse
 
-from commitments.domain.roles import EDITORS, PUBLISHERS
+from commitments.domain.roles import EDITORS
 from commitments.models import Commitment, PublicationState, Statement
+from tests.admin.conftest import admin_url, messages_of
 from tests.factories import ActorFactory, CommitmentFactory, StaffFactory, StatementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 DRAFT, REVIEW, PUBLISHED = PublicationState.DRAFT, PublicationState.REVIEW, PublicationState.PUBLISHED
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:commitments_{model._meta.model_name}_{view}", args=args)
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def editor():
-    return StaffFactory(username="ed", groups=[EDITORS])
-
-
-@pytest.fixture
-def publisher():
-    return StaffFactory(username="pub", groups=[PUBLISHERS])
 
 
 def signed_in(user) -> Client:

@@ -4,43 +4,19 @@ corrected and never deleted once published."""
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from commitments.domain.roles import EDITORS, PUBLISHERS
+from commitments.domain.roles import EDITORS
 from commitments.models import Commitment, PublicationState, Status, StatusUpdate
+from tests.admin.conftest import admin_url, messages_of
 from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StaffFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
 
 DRAFT, REVIEW, PUBLISHED = PublicationState.DRAFT, PublicationState.REVIEW, PublicationState.PUBLISHED
 MADE_ON = datetime.date(2021, 6, 10)
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:commitments_{model._meta.model_name}_{view}", args=args)
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def editor():
-    return StaffFactory(username="ed", groups=[EDITORS])
-
-
-@pytest.fixture
-def publisher():
-    return StaffFactory(username="pub", groups=[PUBLISHERS])
-
-
-@pytest.fixture
-def second_publisher():
-    return StaffFactory(username="pub2", groups=[PUBLISHERS])
 
 
 @pytest.fixture

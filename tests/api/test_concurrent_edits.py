@@ -5,20 +5,10 @@ import datetime
 import pytest
 
 from commitments.models import ArticleLink, Commitment, PublicationState, Statement, StatusUpdate
-from tests.api.test_writes import EDITING, PUBLISHING, patch, post, token_headers, user_with
+from tests.api.conftest import patch, post
 from tests.factories import ArticleLinkFactory, CommitmentFactory, StatementFactory, verdict
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return token_headers(user_with(*EDITING, username="editor"))
-
-
-@pytest.fixture
-def publisher():
-    return token_headers(user_with(*EDITING, *PUBLISHING, username="publisher"))
 
 
 @pytest.fixture

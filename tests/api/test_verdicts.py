@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from commitments.models import Commitment, PublicationState, Statement, StatusUpdate
-from tests.api.test_writes import EDITING, PUBLISHING, patch, post, token_headers, user_with
+from tests.api.conftest import patch, post
 from tests.factories import ActorFactory, ArticleFactory, CommitmentFactory, StatementFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +28,6 @@ def joint(uk, us):
     return CommitmentFactory(
         slug="joint", statement=StatementFactory(made_on=datetime.date(2021, 6, 10)), actors=[uk, us]
     )
-
-
-@pytest.fixture
-def editor():
-    return token_headers(user_with(*EDITING, username="editor"))
-
-
-@pytest.fixture
-def publisher():
-    return token_headers(user_with(*EDITING, *PUBLISHING, username="publisher"))
-
-
-@pytest.fixture
-def second_publisher():
-    return token_headers(user_with(*EDITING, *PUBLISHING, username="second-publisher"))
 
 
 def record(client, headers, **fields):

@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
-from commitments.api.tokens import issue_token
 from commitments.models import ArticleLink, Commitment, PublicationState, Statement, StatusUpdate
+from tests.api.conftest import EDITING, patch, post, token_headers, user_with
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -19,35 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-EDITING = [
-    f"{action}_{model}"
-    for model in ("statement", "commitment", "articlelink")
-    for action in ("add", "change")
-] + ["add_statusupdate", "change_statusupdate"]  # fmt: skip
-PUBLISHING = ["publish_commitment", "publish_statement", "publish_statusupdate", "delete_statusupdate"]
-
-
-def user_with(*codenames: str, username: str):
-    user = UserFactory(username=username)
-    group, _ = Group.objects.get_or_create(name=f"group of {username}")
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    user.groups.add(group)
-    return user
-
-
-def token_headers(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {issue_token(user)[0]}"}
-
-
-@pytest.fixture
-def editor():
-    return token_headers(user_with(*EDITING, username="editor"))
-
-
-@pytest.fixture
-def publisher():
-    return token_headers(user_with(*EDITING, *PUBLISHING, username="publisher"))
 
 
 @pytest.fixture
@@ -71,14 +41,6 @@ def draft(statement):
         actors=[ActorFactory(slug="party")],
         themes=[ThemeFactory(slug="topic")],
     )
-
-
-def post(client, path, data, headers=None):
-    return client.post(path, data, content_type="application/json", **(headers or {}))
-
-
-def patch(client, path, data, headers=None):
-    return client.patch(path, data, content_type="application/json", **(headers or {}))
 
 
 NEW_COMMITMENT = {
