@@ -23,10 +23,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments.api import filters, querysets, representations, serializers
+from commitments.api import filters, querysets, representations, serializers, writes
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
-from commitments.api.serializers import as_drf_error
 from commitments.api.stats import public_stats
+from commitments.api.writes import as_drf_error
 from commitments.domain.services import delete_status_update
 from commitments.models import (
     LATEST_FIRST,
@@ -269,7 +269,7 @@ class StatementViewSet(
 
     serializer_class = serializers.StatementSerializer
     detail_serializer_class = serializers.StatementDetailSerializer
-    write_serializer_class = serializers.StatementWriteSerializer
+    write_serializer_class = writes.StatementWriteSerializer
     filterset_class = filters.StatementFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
@@ -314,7 +314,7 @@ class CommitmentViewSet(
 
     serializer_class = serializers.CommitmentSerializer
     detail_serializer_class = serializers.CommitmentDetailSerializer
-    write_serializer_class = serializers.CommitmentWriteSerializer
+    write_serializer_class = writes.CommitmentWriteSerializer
     filterset_class = filters.CommitmentFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
@@ -403,8 +403,8 @@ class StatusUpdateViewSet(
     deleted or rewritten."""
 
     serializer_class = serializers.StatusUpdateSerializer
-    write_serializer_class = serializers.StatusUpdateWriteSerializer
-    move_serializer_class = serializers.StatusUpdateMoveSerializer
+    write_serializer_class = writes.StatusUpdateWriteSerializer
+    move_serializer_class = writes.StatusUpdateMoveSerializer
     permission_classes = [StatusUpdatePermissions]
     filterset_class = filters.StatusUpdateFilter
     lookup_value_regex = ID_PATTERN
@@ -477,7 +477,7 @@ class ArticleLinkViewSet(
     """Editors' links from articles to published commitments, with the passage that matters."""
 
     serializer_class = serializers.ArticleLinkSerializer
-    write_serializer_class = serializers.ArticleLinkWriteSerializer
+    write_serializer_class = writes.ArticleLinkWriteSerializer
     filterset_class = filters.ArticleLinkFilter
     lookup_value_regex = ID_PATTERN
 

@@ -335,7 +335,7 @@ def test_a_commitment_out_of_draft_keeps_its_statement(client, carbis_bay, other
 def test_the_save_guard_still_answers_400_if_the_serializer_check_is_bypassed(
     client, carbis_bay, other_statement, publisher, monkeypatch
 ):
-    from commitments.api.serializers import CommitmentWriteSerializer
+    from commitments.api.writes import CommitmentWriteSerializer
 
     monkeypatch.setattr(CommitmentWriteSerializer, "validate_statement", lambda self, value: value)
     CommitmentFactory(slug="live", statement=carbis_bay)
