@@ -72,6 +72,19 @@ def test_a_preview_shows_the_result_and_writes_nothing(admin_client):
     assert Article.objects.count() == Commitment.objects.count() == 0
 
 
+def test_the_preview_lists_what_was_removed_and_why(admin_client):
+    response = admin_client.post(IMPORT_URL, {"text": SEED_ARTICLE.read_text(encoding="utf-8"), "dry_run": "on"})
+    removed = response.content.decode().split("Removed from the text before reading it (")[1].split("</table>")[0]
+    assert "<td>furniture</td><td>Read more at the U.K. Home Office</td>" in removed
+    assert "<td>author box</td>" in removed
+    clean = (
+        "The two governments agreed on Tuesday to open a joint flood warning centre by 2027.\n\n"
+        "Officials said the centre would share river gauge data with both national agencies.\n"
+    )
+    plain = admin_client.post(IMPORT_URL, {"text": clean, "dry_run": "on"})
+    assert "Import preview" in plain.content.decode() and "Removed from the text" not in plain.content.decode()
+
+
 def test_a_duplicate_is_refused_on_the_form_naming_the_existing_article(admin_client, seeded):
     existing = Article.objects.get(title__startswith="U.S. and U.K.")
     upload = SimpleUploadedFile(SEED_ARTICLE.name, SEED_ARTICLE.read_bytes(), content_type="text/plain")
