@@ -471,13 +471,20 @@ def status_for_party(party, *, commitment=None, overall=None) -> Coalesce:
     return Coalesce(Subquery(own), overall if overall is not None else models.F("status"))
 
 
-def latest_status_in(updates: Iterable[Mapping[str, Any]]) -> str:
-    """latest_status() in Python, for whole-commitment updates not saved yet and never corrected:
-    dicts with "status", "as_of", "created_at" and optionally "state" (published when absent), in
-    the order they would be saved (the last saved wins a tie, as its id would)."""
+def latest_in(updates: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """latest_status()'s rule in Python, for whole-commitment updates not saved yet and never
+    corrected: the deciding one of dicts with "status", "as_of", "created_at" and optionally
+    "state" (published when absent), in the order they would be saved (the last saved wins a tie,
+    as its id would); None when none counts."""
     counting = [u for u in updates if u.get("state", PublicationState.PUBLISHED) == PublicationState.PUBLISHED]
     latest = max(enumerate(counting), key=lambda pair: (pair[1]["as_of"], pair[1]["created_at"], pair[0]), default=None)
-    return latest[1]["status"] if latest else Status.NOT_RATED
+    return latest[1] if latest else None
+
+
+def latest_status_in(updates: Iterable[Mapping[str, Any]]) -> str:
+    """The status latest_in() gives, or not rated."""
+    latest = latest_in(updates)
+    return latest["status"] if latest else Status.NOT_RATED
 
 
 # A rated verdict must rest on evidence to be published; "not started" needs a rationale only.
@@ -500,6 +507,13 @@ class StatusUpdateQuerySet(models.QuerySet):
         """Published updates that no published update corrects: the ones a status can rest on."""
         corrected = StatusUpdate.objects.filter(corrects=OuterRef("pk"), state=PublicationState.PUBLISHED)
         return self.filter(state=PublicationState.PUBLISHED).exclude(Exists(corrected))
+
+    def party_verdicts(self) -> StatusUpdateQuerySet:
+        """Each party's own verdict in force (is_current, kept by the status service), with its
+        party: the party statuses of the downloads and the API."""
+        return self.filter(is_current=True, party__isnull=False, state=PublicationState.PUBLISHED).select_related(
+            "party"
+        )
 
 
 class StatusUpdate(models.Model):

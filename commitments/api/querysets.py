@@ -24,11 +24,7 @@ def with_corrections(updates: QuerySet[StatusUpdate]) -> QuerySet[StatusUpdate]:
 def party_verdicts() -> QuerySet[StatusUpdate]:
     """Each party's verdict in force (StatusUpdate.is_current, kept by the status service), by
     party name: the `party_statuses` of a commitment."""
-    return (
-        StatusUpdate.objects.filter(is_current=True, party__isnull=False, state=PublicationState.PUBLISHED)
-        .select_related("party")
-        .order_by("party__name", "party_id")
-    )
+    return StatusUpdate.objects.party_verdicts().order_by("party__name", "party_id")
 
 
 # What CommitmentSerializer reads the party statuses from: one query for a whole page.

@@ -65,6 +65,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
     content_hash,
+    latest_in,
     latest_status,
     latest_status_in,
 )
@@ -566,12 +567,8 @@ class DemoGenerator:
                             excerpt=article.body.split(". ")[1] + ".",
                         )
                     )
-                latest = max(
-                    range(len(c["updates"])),
-                    key=lambda i: (c["updates"][i]["as_of"], c["updates"][i]["created_at"], i),
-                    default=None,
-                )
-                for i, u in enumerate(c["updates"]):
+                latest = latest_in(c["updates"])
+                for u in c["updates"]:
                     # Demo verdicts stand for reviewed ones: published, the latest in force.
                     update = StatusUpdate(
                         commitment=commitment,
@@ -581,7 +578,7 @@ class DemoGenerator:
                         rationale=u["rationale"],
                         state=PublicationState.PUBLISHED,
                         state_changed_at=u["created_at"],
-                        is_current=i == latest,
+                        is_current=u is latest,
                     )
                     update.evidence_articles = [c["articles"][i] for i in u["evidence"]]
                     updates.append(update)

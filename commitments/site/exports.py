@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from commitments.infra.spreadsheet import CellFormat, csv_cell
-from commitments.models import Actor, Commitment, PublicationState, StatusUpdate, Theme
+from commitments.models import Actor, Commitment, StatusUpdate, Theme
 from commitments.site.filters import filter_commitments
 
 CHUNK_SIZE = 500
@@ -58,8 +58,7 @@ def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         # Each party's own verdict in force (StatusUpdate.is_current), oldest party first.
         Prefetch(
             "updates",
-            queryset=StatusUpdate.objects.filter(is_current=True, party__isnull=False, state=PublicationState.PUBLISHED)
-            .select_related("party")
+            queryset=StatusUpdate.objects.party_verdicts()
             .only("commitment_id", "status", "as_of", "party__slug")
             .order_by("party__slug"),
             to_attr="party_verdicts",
