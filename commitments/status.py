@@ -56,6 +56,18 @@ STATUS_DEFINITIONS: dict[str, str] = {
     Status.BROKEN: "Abandoned, or contradicted by the actors' own actions.",
 }
 
+# The public stylesheet's status colours (tests/site/test_style.py keeps them equal), for what is
+# drawn outside it: the admin's badges, the SVG badges and the share images.
+STATUS_COLOURS: dict[str, str] = {
+    Status.NOT_RATED: "#6b7280",
+    Status.NOT_STARTED: "#b91c1c",
+    Status.IN_PROGRESS: "#1d4ed8",
+    Status.STALLED: "#b45309",
+    Status.PARTIALLY_MET: "#7c3aed",
+    Status.MET: "#15803d",
+    Status.BROKEN: "#7f1d1d",
+}
+
 # A met or broken commitment is settled; only the others can be overdue.
 SETTLED_STATUSES = (Status.MET, Status.BROKEN)
 

@@ -45,17 +45,7 @@ from commitments.models import (
     StatusUpdate,
     Theme,
 )
-
-# Shared with the public stylesheet's status colours.
-STATUS_COLOURS = {
-    Status.NOT_RATED: "#6b7280",
-    Status.NOT_STARTED: "#b91c1c",
-    Status.IN_PROGRESS: "#1d4ed8",
-    Status.STALLED: "#b45309",
-    Status.PARTIALLY_MET: "#7c3aed",
-    Status.MET: "#15803d",
-    Status.BROKEN: "#7f1d1d",
-}
+from commitments.status import STATUS_COLOURS
 
 
 def status_badge(status: str) -> str:

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from commitments.site import exports, feeds, views
+from commitments.site import calendars, embeds, exports, feeds, images, views
 from commitments.site.conditional import conditional_page
 from commitments.site.sitemaps import SITEMAPS
 
@@ -44,4 +44,16 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+]
+
+# Deadline calendars and embeds for newsrooms (docs/embeds.md). The card is the one page another
+# site may frame (embeds.framable).
+urlpatterns += [
+    path("calendar/deadlines.ics", calendars.deadlines, name="calendar-deadlines"),
+    path("calendar/themes/<slug:slug>.ics", calendars.theme_deadlines, name="calendar-theme"),
+    path("calendar/actors/<slug:slug>.ics", calendars.actor_deadlines, name="calendar-actor"),
+    path("embed/commitments/<slug:slug>/", embeds.embed_card, name="embed-card"),
+    path("badges/commitments/<slug:slug>.svg", embeds.badge, name="badge"),
+    path("oembed/", embeds.oembed, name="oembed"),
+    path("share/commitments/<slug:slug>.png", images.share_image, name="share-image"),
 ]

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from commitments.admin.registrations import STATUS_COLOURS
 from commitments.models import Status
+from commitments.status import STATUS_COLOURS
 
 CSS = Path(__file__).resolve().parents[2] / "commitments/static/commitments/site.css"
 
