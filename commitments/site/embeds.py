@@ -33,7 +33,7 @@ from commitments.status import STATUS_COLOURS, STATUS_LABELS
 # The card's size in an <iframe>: room for a title of three lines, the verdict, its date and the
 # link back, plus a row per party when the parties have verdicts of their own.
 CARD_WIDTH = 500
-CARD_HEIGHT = 230
+CARD_HEIGHT = 240
 PARTY_HEADING_HEIGHT = 34
 PARTY_ROW_HEIGHT = 30
 MIN_WIDTH = 200
