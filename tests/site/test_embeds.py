@@ -222,3 +222,9 @@ def test_the_badge_is_cached_like_the_pages(client, pledge, page_cache):
     assert again["X-Cache"] == "hit"
     assert again["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert again.has_header("ETag")
+
+
+def test_the_commitment_page_offers_its_card_and_badge(client, pledge):
+    html = client.get("/commitments/cyber/").content.decode()
+    assert 'href="/embed/commitments/cyber/"' in html
+    assert '<img src="/badges/commitments/cyber.svg" alt="In progress" height="20">' in html

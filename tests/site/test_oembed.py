@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from commitments.models import PublicationState
-from commitments.site.images import HEIGHT, WIDTH
+from commitments.site.images import HEIGHT, MARGIN, TITLE_BOTTOM, TITLE_TOP, WIDTH, fit_title
 from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, verdict
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +173,11 @@ def test_the_share_image_changes_with_the_verdict(client, pledge):
 
 
 def test_a_very_long_title_still_fits(client):
-    CommitmentFactory(slug="long", title="Strengthen cooperation " * 30)
+    title = ("Strengthen cooperation " * 13).strip()  # 298 characters, nearly the most a title has
+    size, lines = fit_title(title, WIDTH - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP)
+    assert len(lines) * round(size * 1.2) <= TITLE_BOTTOM - TITLE_TOP
+    assert lines[-1].endswith(" …")
+    CommitmentFactory(slug="long", title=title)
     image = Image.open(io.BytesIO(client.get("/share/commitments/long.png").content))
     assert image.size == (1200, 630)
 
