@@ -10,9 +10,10 @@ never changes, and its DTSTAMP and LAST-MODIFIED are the time the commitment las
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from icalendar import Calendar, Event, vDuration
 
@@ -24,6 +25,7 @@ from commitments.status import STATUS_LABELS
 PRODUCT_ID = "-//Commitment Tracker//Deadlines//EN"
 # How often subscribers should fetch a calendar again; target dates change rarely.
 REFRESH_INTERVAL = datetime.timedelta(hours=12)
+CHUNK_SIZE = 2000
 
 
 def event_for(commitment: Commitment, *, host: str, address: str) -> Event:
@@ -43,7 +45,8 @@ def event_for(commitment: Commitment, *, host: str, address: str) -> Event:
 
 def calendar_response(
     request: HttpRequest, commitments: QuerySet[Commitment], *, name: str, about: str
-) -> HttpResponse:
+) -> StreamingHttpResponse:
+    """The calendar, streamed event by event: all of them at once may be tens of megabytes."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -55,20 +58,26 @@ def calendar_response(
     calendar.add("x-wr-caldesc", about)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
+    head, end = calendar.to_ical().split(b"END:VCALENDAR")
     host = request.get_host().split(":")[0]
     rows = (
         commitments.filter(target_date__isnull=False)
         .only("pk", "slug", "title", "wording", "status", "target_date", "updated_at")
         .order_by("target_date", "id")
     )
-    for commitment in rows.iterator(chunk_size=2000):
-        address = request.build_absolute_uri(detail_path("commitments:commitment-detail", slug=commitment.slug))
-        calendar.add_component(event_for(commitment, host=host, address=address))
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+    def lines() -> Iterator[bytes]:
+        yield head
+        for commitment in rows.iterator(chunk_size=CHUNK_SIZE):
+            address = request.build_absolute_uri(detail_path("commitments:commitment-detail", slug=commitment.slug))
+            yield event_for(commitment, host=host, address=address).to_ical()
+        yield b"END:VCALENDAR" + end
+
+    return StreamingHttpResponse(lines(), content_type="text/calendar; charset=utf-8")
 
 
 @conditional_page
-def deadlines(request: HttpRequest) -> HttpResponse:
+def deadlines(request: HttpRequest) -> StreamingHttpResponse:
     return calendar_response(
         request,
         Commitment.objects.published(),
@@ -78,7 +87,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 
 @conditional_page
-def theme_deadlines(request: HttpRequest, slug: str) -> HttpResponse:
+def theme_deadlines(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     theme = get_object_or_404(Theme.objects.only("name", "slug"), slug=slug)
     return calendar_response(
         request,
@@ -89,7 +98,7 @@ def theme_deadlines(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @conditional_page
-def actor_deadlines(request: HttpRequest, slug: str) -> HttpResponse:
+def actor_deadlines(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     actor = get_object_or_404(Actor.objects.only("name", "slug"), slug=slug)
     return calendar_response(
         request,

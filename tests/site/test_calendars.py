@@ -17,7 +17,7 @@ def parsed(client, url: str) -> Calendar:
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return Calendar.from_ical(response.content)
+    return Calendar.from_ical(b"".join(response.streaming_content))
 
 
 def events(client, url: str) -> dict[str, dict]:
@@ -101,7 +101,8 @@ def test_a_calendar_runs_a_fixed_number_of_queries(client, deadlines, django_ass
         CommitmentFactory(target_date=DUE, themes=[deadlines.themes.get()])
     # The latest change (for ETag and Last-Modified), the theme, its commitments.
     with django_assert_num_queries(3):
-        assert client.get("/calendar/themes/cyber.ics").status_code == 200
+        response = client.get("/calendar/themes/cyber.ics")
+        assert b"".join(response.streaming_content).count(b"BEGIN:VEVENT") == 31
 
 
 def test_the_pages_listing_deadlines_link_to_their_calendars(client, deadlines):
@@ -113,3 +114,17 @@ def test_the_pages_listing_deadlines_link_to_their_calendars(client, deadlines):
         html = client.get(page).content.decode()
         assert f'href="webcal://testserver{calendar}"' in html, page
         assert f'href="{calendar}"' in html, page
+
+
+def test_a_calendar_is_cached_until_the_data_changes(client, deadlines, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ics"}}
+    first = b"".join(client.get("/calendar/deadlines.ics").streaming_content)
+    again = client.get("/calendar/deadlines.ics")
+    assert again["X-Cache"] == "hit"
+    assert again["Content-Type"] == "text/calendar; charset=utf-8"
+    assert again.content == first
+    verdict(commitment=deadlines, status="met", as_of=datetime.date(2023, 1, 1))
+    changed = client.get("/calendar/deadlines.ics")
+    assert changed["X-Cache"] == "miss"
+    assert b"Due: Alpha (Met)" in b"".join(changed.streaming_content)
