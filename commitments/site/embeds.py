@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 from csp.constants import HEADER as CSP_HEADER
 from csp.constants import NONE
 from csp.utils import build_policy
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve
@@ -64,12 +64,10 @@ def framable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
     return framable_view
 
 
-def published_commitment(slug: str) -> Commitment:
-    return get_object_or_404(
-        Commitment.objects.published().prefetch_related(
-            Prefetch("actors", queryset=Actor.objects.only("name", "slug"))
-        ),
-        slug=slug,
+def embeddable_commitments() -> QuerySet[Commitment]:
+    """Published commitments with the actors a card lists."""
+    return Commitment.objects.published().prefetch_related(
+        Prefetch("actors", queryset=Actor.objects.only("name", "slug"))
     )
 
 
@@ -98,7 +96,7 @@ def card_height(parties: list) -> int:
 @framable
 @conditional_page
 def embed_card(request: HttpRequest, slug: str) -> HttpResponse:
-    commitment = published_commitment(slug)
+    commitment = get_object_or_404(embeddable_commitments(), slug=slug)
     latest, parties = current_verdicts(commitment)
     return render(
         request,
@@ -192,12 +190,7 @@ def embedded_commitment(request: HttpRequest, address: str) -> Commitment:
         match = None
     if match is None or match.view_name not in EMBEDDABLE_VIEWS:
         raise OEmbedRefusal(404, f"{address} is not the address of a commitment.")
-    commitment = (
-        Commitment.objects.published()
-        .filter(slug=match.kwargs["slug"])
-        .prefetch_related(Prefetch("actors", queryset=Actor.objects.only("name")))
-        .first()
-    )
+    commitment = embeddable_commitments().filter(slug=match.kwargs["slug"]).first()
     if commitment is None:
         raise OEmbedRefusal(404, f"No published commitment has the address {address}.")
     return commitment
