@@ -202,7 +202,7 @@ def test_a_failure_half_way_writes_nothing(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("search is down")
 
-    monkeypatch.setattr(writing, "related_commitments", broken)
+    monkeypatch.setattr(writing, "related_matches", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         import_article(data=ARTICLE)

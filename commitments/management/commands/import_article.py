@@ -86,7 +86,10 @@ class Command(BaseCommand):
         lines.append(f"Quotes ({len(result['quotes'])}):")
         lines += [f"  - {row['speaker']}: “{' '.join(row['text'].split()[:12])}…”" for row in result["quotes"]]
         lines.append(f"Related published commitments ({len(result['related_commitments'])}):")
-        lines += [f"  - {row['slug']} (score {row['score']})" for row in result["related_commitments"]]
+        lines += [
+            f"  - {row['slug']} ({row['label']}; shares: {', '.join(row['shared'])})"
+            for row in result["related_commitments"]
+        ]
         lines += [f"Note: {note}" for note in result["notes"]]
         if result["removed"]:
             lines.append(f"Removed from the text ({len(result['removed'])}):")
