@@ -131,7 +131,8 @@ def without_attribution(text: str) -> str:
     match = TRAILING_ATTRIBUTION.search(text)
     if match:
         attribution = " ".join(match["attribution"].split())
-        if ATTRIBUTION_VERB.match(attribution) and not CLAUSE_WORDS.search(attribution):
+        said = re.sub(r"^according to\s+", "", attribution)
+        if ATTRIBUTION_VERB.match(attribution) and not CLAUSE_WORDS.search(said):
             text = text[: match.start()].rstrip(" ,") + "."
     text = text.strip()
     # A closing mark with no opening one (or the reverse) belongs to a quote that began or ends elsewhere.
@@ -462,7 +463,8 @@ TITLE_LEAD = re.compile(r"^(?:also|further|jointly|both|now|together|to|upon|tha
 # When and where a pledge was made sits between its verb and what is pledged: "agreed on Thursday
 # to create …", "pledged at the summit in Madrid to …", "agreed, after two days of talks, to …".
 CIRCUMSTANCE_THEN_TO = re.compile(
-    r"^(?:(?:(?:on|in|at|during|after|before|following|earlier|later|late|early|this|last|next)\s+"
+    rf"^(?:(?:(?:on\s+(?:the\s+)?(?=(?:{DAYS}|{MONTH_NAMES}|\d))"
+    r"|(?:in|at|during|after|before|following|earlier|later|late|early|this|last|next)\s+)"
     r"(?:(?:the|a|an|their|its|our)\s+)?(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
     r"|today|yesterday|tonight|tomorrow|formally|jointly|unanimously|publicly|again|also|now|in\s+principle)"
     r"\s*,?\s*|,[^,;]{1,80},\s*)+to\s+(?=[a-z])",

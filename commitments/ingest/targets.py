@@ -27,7 +27,7 @@ MONTH_YEAR = re.compile(rf"\b{MONTH}\s+{YEAR}\b", re.I)
 PART_YEAR = re.compile(rf"\b(?P<part>mid|early|late|end\s+of|the\s+end\s+of)[- ]\s*(?:the\s+year\s+)?{YEAR}\b", re.I)
 PLAIN_YEAR = re.compile(rf"\b(?:by|before|until|in|through|to)\s+(?:the\s+end\s+of\s+)?{YEAR}\b", re.I)
 RELATIVE = re.compile(
-    rf"\b(?:within|over|in|during)\s+(?:the\s+)?(?:next\s+|coming\s+)?(?P<count>\d+|{NUMBER_WORDS}|a|an)?\s*"
+    rf"\b(?:within|over|in|during)\s+(?:the\s+)?(?P<ahead>next\s+|coming\s+)?(?P<count>\d+|{NUMBER_WORDS}|a|an)?\s*"
     r"(?P<unit>years?|months?|decades?)\b",
     re.I,
 )
@@ -90,7 +90,8 @@ def target_date(wording: str, *, reference: datetime.date | None = None) -> date
             return datetime.date(reference.year // 10 * 10 + 19, 12, 31)
         return datetime.date(reference.year + 1, 12, 31)
     if match := RELATIVE.search(wording):
-        count = _count(match["count"])
+        # "over the years" looks back; "over the next years" and "within a year" look ahead.
+        count = _count(match["count"]) if match["count"] or match["ahead"] else None
         if count is None:
             return None
         unit = match["unit"].lower().rstrip("s")
