@@ -412,17 +412,22 @@ def submit_import_for_review(*, article: Article, user) -> ImportDrafts:
 def discard_import(*, article: Article, user) -> ImportDrafts:
     """Delete the drafts of one import: its draft commitments, their quotes and the statement they leave empty.
 
-    The article stays, as a source. Only drafts are touched: nothing the public can see is deleted.
+    The article stays, as a source. Only drafts are touched: nothing the public can see is deleted, and
+    a statement is deleted only when it is a draft the discarded commitments leave empty.
     """
     drafts = ImportDrafts.of(article)
     if not drafts.commitments:
         raise DraftsRefused(["This import has no drafts left to discard."])
-    needed = ["commitments.delete_commitment", "commitments.delete_quote"]
-    if drafts.statement:
-        needed.append("commitments.delete_statement")
-    missing = [perm for perm in needed if not user.has_perm(perm)]
-    if missing:
-        raise DraftsRefused([f"Discarding an import needs the permission {', '.join(missing)}."])
+    # Like a draft status update, the drafts of an import may go with the analyst who made them
+    # (and no one else has edited since) or with someone allowed to delete commitments.
+    own = all(c.created_by_id == user.pk and c.last_edited_by_id in (None, user.pk) for c in drafts.commitments)
+    if not (own or user.has_perm("commitments.delete_commitment")):
+        raise DraftsRefused(
+            [
+                "Only the analyst who imported these drafts (if no one else has edited them) or someone allowed to "
+                "delete commitments may discard them."
+            ]
+        )
     with transaction.atomic():
         ids = [c.pk for c in drafts.commitments]
         quotes = Quote.objects.filter(article=article).filter(
@@ -435,8 +440,9 @@ def discard_import(*, article: Article, user) -> ImportDrafts:
         for commitment in drafts.commitments:
             commitment.delete()
         statement = drafts.statement
-        if statement and not statement.commitments.exists():
+        mine = statement and (statement.created_by_id == user.pk or user.has_perm("commitments.delete_statement"))
+        if mine and not statement.commitments.exists():
             statement.delete()
         else:
-            drafts.statement = None  # kept: it holds other commitments
+            drafts.statement = None  # kept: it holds other commitments, or someone else made it
     return drafts
