@@ -40,7 +40,11 @@ class ArticleImportForm(forms.Form):
     )
     file = forms.FileField(required=False, help_text="Or upload a .txt, .html or .htm file (UTF-8).")
     url = forms.URLField(
-        required=False, max_length=600, assume_scheme="https", help_text="The article's address, if it has one."
+        required=False,
+        max_length=600,
+        assume_scheme="https",
+        label="Address (URL)",
+        help_text="The article's address, if it has one.",
     )
     publisher = forms.CharField(required=False, max_length=200)
     published_on = forms.DateField(
@@ -154,6 +158,10 @@ def review_result(article: Article) -> dict:
     }
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 # Previews kept per session: enough for a few tabs, bounded so the session stays small.
 PENDING_KEY = "article_import_previews"
 PENDING_LIMIT = 3
@@ -249,8 +257,8 @@ class ArticleImportMixin:
             )
         messages.success(
             request,
-            f"Imported “{result.article['title']}”: {len(result.candidates)} draft commitments and "
-            f"{sum(1 for q in result.quotes if q['quote_id'])} quotes to review.",
+            f"Imported “{result.article['title']}”: {plural(len(result.candidates), 'draft commitment')} and "
+            f"{plural(sum(1 for q in result.quotes if q['quote_id']), 'quote')} to review.",
         )
         for note in result.notes:
             messages.warning(request, note)
@@ -326,7 +334,13 @@ class ArticleImportMixin:
             self._context(request, title=f"Review import: {article.title}", result=result, article=article),
         )
 
-    def _drafts_step(self, request, pk: int, step, done: str, then: str):
+    @staticmethod
+    def _after_discard(drafts) -> str:
+        if drafts.article_deleted:
+            return reverse("admin:commitments_article_import_article")
+        return reverse("admin:commitments_article_change", args=[drafts.article.pk])
+
+    def _drafts_step(self, request, pk: int, step, done, then=None):
         """Run one step on all the drafts of an import (submit or discard): all of them, or none and the reasons."""
         review = reverse("admin:commitments_article_review_import", args=[pk])
         if request.method != "POST":
@@ -340,22 +354,26 @@ class ArticleImportMixin:
             messages.error(request, "Nothing was changed. " + " ".join(refused.reasons))
             return redirect(review)
         messages.success(request, done(drafts))
-        return redirect(then or review)
+        return redirect(then(drafts) if then else review)
 
     def submit_import_view(self, request, pk: int):
         def done(drafts) -> str:
             statement = f", with the statement “{drafts.statement}”" if drafts.statement else ""
             return f"Submitted {len(drafts.commitments)} draft commitments for review{statement}."
 
-        return self._drafts_step(request, pk, submit_import_for_review, done, "")
+        return self._drafts_step(request, pk, submit_import_for_review, done)
 
     def discard_import_view(self, request, pk: int):
         def done(drafts) -> str:
-            statement = f" and the statement “{drafts.statement}”" if drafts.statement else ""
-            return f"Discarded {len(drafts.commitments)} draft commitments{statement}. The article stays, as a source."
+            statement = f", the statement “{drafts.statement}”" if drafts.statement else ""
+            if drafts.article_deleted:
+                return (
+                    f"Discarded {len(drafts.commitments)} draft commitments{statement} and the article, which nothing "
+                    "else used: it can be imported again."
+                )
+            return f"Discarded {len(drafts.commitments)} draft commitments{statement}. The article stays: other records use it."
 
-        then = reverse("admin:commitments_article_change", args=[pk])
-        return self._drafts_step(request, pk, discard_import, done, then)
+        return self._drafts_step(request, pk, discard_import, done, then=self._after_discard)
 
     def link_related_view(self, request, pk: int, commitment_pk: int):
         if request.method != "POST":

@@ -345,6 +345,7 @@ class ImportDrafts:
     article: Article
     commitments: list[Commitment]
     statement: Statement | None
+    article_deleted: bool = False
 
     @classmethod
     def of(cls, article: Article) -> ImportDrafts:
@@ -410,10 +411,12 @@ def submit_import_for_review(*, article: Article, user) -> ImportDrafts:
 
 
 def discard_import(*, article: Article, user) -> ImportDrafts:
-    """Delete the drafts of one import: its draft commitments, their quotes and the statement they leave empty.
+    """Undo one import: delete its draft commitments, their quotes, the statement they leave empty, and
+    the article when nothing else uses it (so it can be imported again).
 
-    The article stays, as a source. Only drafts are touched: nothing the public can see is deleted, and
-    a statement is deleted only when it is a draft the discarded commitments leave empty.
+    Only drafts are touched: nothing the public can see is deleted. A statement goes only when it is a
+    draft the discarded commitments leave empty; an article only when no link, verdict, statement or
+    quote still refers to it.
     """
     drafts = ImportDrafts.of(article)
     if not drafts.commitments:
@@ -445,4 +448,13 @@ def discard_import(*, article: Article, user) -> ImportDrafts:
             statement.delete()
         else:
             drafts.statement = None  # kept: it holds other commitments, or someone else made it
+        unused = not (
+            article.links.exists()
+            or article.evidence_for.exists()
+            or article.statements.exists()
+            or article.quotes.exists()
+        )
+        if unused and (own or user.has_perm("commitments.delete_article")):
+            article.delete()
+            drafts.article_deleted = True
     return drafts

@@ -10,7 +10,7 @@ from django.urls import reverse
 from commitments.domain.roles import EDITORS
 from commitments.models import Article, ArticleLink, Commitment, PublicationState, Quote, Statement
 from tests.admin.conftest import admin_url, messages_of
-from tests.factories import CommitmentFactory, StaffFactory
+from tests.factories import ArticleFactory, CommitmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,14 +207,26 @@ def test_a_get_request_changes_nothing(admin_client):
     assert Commitment.objects.filter(state=PublicationState.DRAFT).count() == 2
 
 
-def test_discard_all_deletes_the_drafts_and_their_statement_and_keeps_the_article(client, editor):
+def test_discard_all_undoes_the_import_so_it_can_be_imported_again(client, editor):
     client.force_login(editor)
     article = imported(client)
     response = discard(client, article)
-    assert response["Location"] == admin_url(Article, "change", article.pk)
+    assert response["Location"] == IMPORT_URL
     assert "Discarded 2 draft commitments" in " ".join(messages_of(response))
     assert Commitment.objects.count() == Statement.objects.count() == Quote.objects.count() == 0
+    assert not Article.objects.exists()
+    assert client.post(IMPORT_URL, {"text": NEWS}).status_code == 302  # no longer a duplicate
+
+
+def test_discard_all_keeps_an_article_that_other_records_use(admin_client, seeded):
+    article = imported(admin_client)
+    other = Commitment.objects.published().first()
+    ArticleLink.objects.create(article=article, commitment=other, relation=ArticleLink.Relation.CONTEXT)
+    response = discard(admin_client, article)
+    assert response["Location"] == admin_url(Article, "change", article.pk)
+    assert "The article stays" in " ".join(messages_of(response))
     assert Article.objects.filter(pk=article.pk).exists()
+    assert not Commitment.objects.filter(state=PublicationState.DRAFT, links__article=article).exists()
 
 
 def test_discard_all_never_deletes_a_published_commitment_the_article_reports(admin_client, seeded):
@@ -235,10 +247,11 @@ def test_another_editors_drafts_are_not_discarded_without_the_delete_permission(
     assert Commitment.objects.count() == 2 and Statement.objects.count() == 1
 
 
-def test_nothing_left_to_submit_or_discard_is_said_so(admin_client):
-    article = imported(admin_client)
-    discard(admin_client, article)
-    assert "no drafts left" in " ".join(messages_of(submit(admin_client, article)))
+def test_an_article_without_drafts_has_nothing_to_submit_or_discard(admin_client):
+    article = ArticleFactory()
+    assert "no drafts left to submit" in " ".join(messages_of(submit(admin_client, article)))
+    assert "no drafts left to discard" in " ".join(messages_of(discard(admin_client, article)))
+    assert Article.objects.filter(pk=article.pk).exists()
 
 
 def test_a_draft_someone_else_holds_in_the_same_statement_keeps_the_statement(client, editor):

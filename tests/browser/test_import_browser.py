@@ -54,7 +54,7 @@ def test_the_preview_imports_its_drafts_in_one_step(page: Page, site):
     expect(page.locator("body")).to_contain_text("Create a joint cyber defence fund by the end of 2025")
     assert not Article.objects.filter(title="Allies agree joint cyber defence fund").exists()
 
-    page.get_by_role("button", name="Import these drafts").click()
+    page.get_by_role("button", name="Import these drafts").first.click()
     article = Article.objects.get(title="Allies agree joint cyber defence fund")
     expect(page).to_have_url(f"{site}/admin/commitments/article/{article.pk}/imported/")
     expect(page.locator(".messagelist")).to_contain_text("3 draft commitments")
@@ -72,11 +72,11 @@ def test_axe_finds_no_serious_issue_on_the_import_pages(page: Page, site, axe_so
 
     page.fill("#id_text", NEWS)
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_role("button", name="Import these drafts")).to_be_visible()
+    expect(page.get_by_role("button", name="Import these drafts").first).to_be_visible()
     snapshot(page, f"import-preview-{width}")
     assert serious_violations(page, axe_source) == []
 
-    page.get_by_role("button", name="Import these drafts").click()
+    page.get_by_role("button", name="Import these drafts").first.click()
     expect(page.get_by_role("button", name="Discard all")).to_be_visible()
     snapshot(page, f"import-review-{width}")
     assert serious_violations(page, axe_source) == []
