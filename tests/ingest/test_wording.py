@@ -100,6 +100,19 @@ def test_a_quote_attributed_with_a_place_and_a_day_has_its_speaker_suggested_as_
     assert "jane-rowe" in candidate.actors
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Rowe said in a statement: “We will put real money into protecting hospitals.”",
+        "“We will put real money into protecting hospitals,” according to Rowe.",
+        "“We will put real money into protecting hospitals,” Rowe said on Thursday.",
+    ],
+)
+def test_the_speaker_is_found_around_when_and_where_they_spoke(paragraph):
+    [quote] = find_quotes([paragraph], VOCABULARY)
+    assert quote.speaker == "jane-rowe"
+
+
 def test_a_quote_without_a_verb_of_saying_has_no_speaker():
     paragraphs = ["“We will put real money into protecting hospitals,” the leaflet reads on page two."]
     assert find_quotes(paragraphs, VOCABULARY) == []
