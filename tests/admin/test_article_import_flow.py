@@ -261,3 +261,23 @@ def test_a_draft_someone_else_holds_in_the_same_statement_keeps_the_statement(cl
     CommitmentFactory(statement=statement, state=PublicationState.DRAFT)
     discard(client, article)
     assert Statement.objects.filter(pk=statement.pk).exists() and Commitment.objects.count() == 1
+
+
+def test_a_forged_state_in_the_submit_request_publishes_nothing(client, publisher):
+    client.force_login(publisher)
+    article = imported(client)
+    Statement.objects.update(title="Renamed")
+    client.post(reverse("admin:commitments_article_submit_import", args=[article.pk]), {"state": "published"})
+    assert set(Commitment.objects.values_list("state", flat=True)) == {PublicationState.REVIEW}
+    assert not Commitment.objects.published().exists() and not Statement.objects.published().exists()
+
+
+def test_discarding_drafts_attached_to_a_published_statement_leaves_the_statement(admin_client, seeded):
+    statement = Statement.objects.published().first()
+    admin_client.post(IMPORT_URL, {"text": NEWS, "statement": statement.pk})
+    article = Article.objects.latest("pk")
+    drafts = Commitment.objects.filter(links__article=article)
+    assert drafts.count() == 2 and {c.statement_id for c in drafts} == {statement.pk}
+    discard(admin_client, article)
+    assert Statement.objects.published().filter(pk=statement.pk).exists()
+    assert not Commitment.objects.filter(links__article=article).exists()
