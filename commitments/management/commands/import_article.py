@@ -82,7 +82,10 @@ class Command(BaseCommand):
         lines.append(f"Candidates ({len(result['candidates'])}), all drafts:")
         for row in result["candidates"]:
             lines.append(f"  - {row['title']}")
-            lines.append(f"    themes: {', '.join(row['themes']) or '–'}; actors: {', '.join(row['actors']) or '–'}")
+            themes, actors = ", ".join(row["theme_names"]) or "–", ", ".join(row["actor_names"]) or "–"
+            lines.append(f"    themes: {themes}; actors: {actors}")
+            if row["target_wording"]:
+                lines.append(f"    target: {row['target_date'] or 'no date'} (“{row['target_wording']}”)")
         lines.append(f"Quotes ({len(result['quotes'])}):")
         lines += [f"  - {row['speaker']}: “{' '.join(row['text'].split()[:12])}…”" for row in result["quotes"]]
         lines.append(f"Related published commitments ({len(result['related_commitments'])}):")
