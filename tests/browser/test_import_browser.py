@@ -1,5 +1,7 @@
 """The article import in a real browser: paste, preview, "Import these drafts"; and axe-core on its pages."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -18,6 +20,13 @@ NEWS = (
     "defence fund by the end of 2025, officials said.\n\n"
     "The two countries will also train 500 cyber specialists within two years, the Home Office said.\n\n"
     "“We will double our support for NATO's cyber defence centre by March 2027,” said Home Secretary Priti Patel.\n"
+)
+
+# With a sentence on a published seed commitment, so the review page also shows a related match and its form.
+NEWS_WITH_PROGRESS = NEWS + (
+    "\nSeparately, the bilateral Data Access Agreement between the United States and the United Kingdom entered "
+    "into force, giving law enforcement lawful access to communications content for the investigation and "
+    "prosecution of serious crime.\n"
 )
 
 
@@ -70,7 +79,7 @@ def test_axe_finds_no_serious_issue_on_the_import_pages(page: Page, site, axe_so
     snapshot(page, f"import-form-{width}")
     assert serious_violations(page, axe_source) == []
 
-    page.fill("#id_text", NEWS)
+    page.fill("#id_text", NEWS_WITH_PROGRESS)
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("button", name="Import these drafts").first).to_be_visible()
     snapshot(page, f"import-preview-{width}")
@@ -78,5 +87,6 @@ def test_axe_finds_no_serious_issue_on_the_import_pages(page: Page, site, axe_so
 
     page.get_by_role("button", name="Import these drafts").first.click()
     expect(page.get_by_role("button", name="Discard all")).to_be_visible()
+    expect(page.locator(".match").first).to_have_text(re.compile(r"^(Strong|Possible) match$"))
     snapshot(page, f"import-review-{width}")
     assert serious_violations(page, axe_source) == []
