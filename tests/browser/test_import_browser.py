@@ -55,6 +55,7 @@ def serious_violations(page: Page, axe_source: str) -> list[dict]:
 
 def test_the_preview_imports_its_drafts_in_one_step(page: Page, site):
     sign_in(page, site, "/admin/commitments/article/")
+    snapshot(page, "articles-list-with-import-link")
     page.get_by_role("link", name="Import from an article").click()
     expect(page).to_have_url(site + IMPORT_PATH)
     page.fill("#id_text", NEWS)
