@@ -373,13 +373,7 @@ class DraftsRefused(Exception):
 
 
 def _reasons(error: ValidationError | PermissionDenied) -> list[str]:
-    if isinstance(error, ValidationError):
-        return (
-            [m for messages in error.message_dict.values() for m in messages]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
-    return [str(error)]
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def submit_import_for_review(*, article: Article, user) -> ImportDrafts:
