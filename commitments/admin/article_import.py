@@ -268,6 +268,13 @@ class ArticleImportMixin:
         if not self._may_import(request):
             raise PermissionDenied
         form = ArticleImportForm(request.POST or None, request.FILES or None)
+        if request.method != "POST":
+            # "Change the input" on a preview: the form again, filled in with what was previewed.
+            kept = request.session.get(PENDING_KEY, {}).get(request.GET.get("preview", ""))
+            if kept:
+                initial = {key: kept[key] for key in ("text", "url", "publisher", "published_on")}
+                statement = Statement.objects.filter(slug=kept["statement"]).first() if kept["statement"] else None
+                form = ArticleImportForm(initial={**initial, "statement": statement})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             upload = data.get("file")

@@ -59,6 +59,16 @@ def test_the_preview_imports_what_it_showed_in_one_step(admin_client):
     assert "2 draft commitments" in " ".join(messages_of(response))
 
 
+def test_change_the_input_fills_the_form_with_what_was_previewed(admin_client):
+    page, key = preview(admin_client, text=NEWS, publisher="Example News", published_on="2025-03-06")
+    assert f"{IMPORT_URL}?preview={key}" in page
+    form = admin_client.get(IMPORT_URL, {"preview": key}).content.decode()
+    assert "Allies agree joint cyber defence fund" in form and 'value="Example News"' in form
+    assert 'value="2025-03-06"' in form
+    blank = admin_client.get(IMPORT_URL, {"preview": "unknown"}).content.decode()
+    assert "Example News" not in blank
+
+
 def test_an_uploaded_file_is_imported_from_its_preview(admin_client):
     upload = SimpleUploadedFile("news.txt", NEWS.encode(), content_type="text/plain")
     _, key = preview(admin_client, file=upload)
