@@ -21,7 +21,9 @@ themes and actors, which is what an import sees after `load_seed`). The figures:
   ambiguous one (a candidate that holds no label at all counts against it);
 - traps taken: labelled traps held by a candidate that holds no labelled commitment;
 - noise kept: noise strings still in the cleaned article body;
-- themes missed: share of expected themes that no candidate of the article carries.
+- themes missed: share of expected themes that no candidate of the article carries;
+- deadlines dated: candidates whose target wording was read as a date, of those with a target
+  wording (relative wordings need the article's date, so an undated article leaves them undated).
 """
 
 from __future__ import annotations
@@ -175,6 +177,8 @@ class CorpusReport:
     extra: list[str] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    deadlines_worded: int = 0
+    deadlines_dated: int = 0
 
     @property
     def recall(self) -> float:
@@ -190,7 +194,17 @@ class CorpusReport:
         return len(self.themes_missed) / self.themes_expected if self.themes_expected else 0.0
 
     def add(self, other: CorpusReport) -> None:
-        for name in ("commitments", "found", "candidates", "correct", "ambiguous", "themes_expected", "seconds"):
+        for name in (
+            "commitments",
+            "found",
+            "candidates",
+            "correct",
+            "ambiguous",
+            "themes_expected",
+            "seconds",
+            "deadlines_worded",
+            "deadlines_dated",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("traps", "noise", "themes_missed"):
             getattr(self, name).extend(getattr(other, name))
@@ -202,7 +216,8 @@ class CorpusReport:
             f"recall {self.recall:.2f} ({self.found}/{self.commitments})  "
             f"precision {self.precision:.2f} ({self.correct}/{self.candidates - self.ambiguous})  "
             f"traps {len(self.traps)}  noise {len(self.noise)}  "
-            f"themes missed {self.themes_missed_share:.2f} ({len(self.themes_missed)}/{self.themes_expected})"
+            f"themes missed {self.themes_missed_share:.2f} ({len(self.themes_missed)}/{self.themes_expected})  "
+            f"deadlines dated {self.deadlines_dated}/{self.deadlines_worded}"
         )
 
     def lines(self, verbose: bool = True) -> list[str]:
@@ -260,6 +275,8 @@ def measure_text(path: Path, labels: dict, vocabulary) -> CorpusReport:
             if not taken:
                 report.extra.append(analysis.candidates[index].wording)
     report.found = len(found)
+    report.deadlines_worded = sum(1 for c in analysis.candidates if c.target_wording)
+    report.deadlines_dated = sum(1 for c in analysis.candidates if c.target_wording and c.target_date)
     report.missed = [label for label in commitments if label not in found]
     body = loose(analysis.cleaned.body)
     report.noise = [label for label in labels.get("noise", []) if loose(label) in body]

@@ -14,6 +14,7 @@ from .metadata import Metadata, extract_metadata
 from .quotes import FoundQuote, find_quotes
 from .reading import Budget, ImportRefused, looks_like_html
 from .sentences import Sentence, split_sentences
+from .targets import target_date
 from .vocabulary import Vocabulary, article_parties, suggest_actors
 
 
@@ -94,4 +95,6 @@ def analyse(
         candidate.themes = vocabulary.themes_in(candidate.wording) or list(dominant)
         speaker = candidate.quote.speaker if candidate.quote else ""
         candidate.actors = suggest_actors(candidate, vocabulary, parties=parties, speaker=speaker)
+        # "Within two years" counts from the article's own date, never from the day of the import.
+        candidate.target_date = target_date(candidate.target_wording, reference=metadata.published_on.value)
     return Analysis(raw, cleaned, metadata, sentences, candidates, quotes, parties)

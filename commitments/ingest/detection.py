@@ -6,6 +6,7 @@ wording and any amount pledged.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -104,12 +105,44 @@ FUTURE_PERIOD = re.compile(
     r"\bwithin (?:the next )?\w+ (?:years?|months?)\b|\bnext (?:year|month|decade)\b",
     re.I,
 )
+MONTH_NAMES = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 TARGET_WORDING = re.compile(
     r"\b(?:(?:over|in|during) the (?:next|coming) (?:\w+ )?(?:years?|months?|decades?)|"
     r"over (?:\w+ )?(?:years?|months?)|within (?:the next )?\w+ (?:years?|months?)|"
-    r"by (?:the end of |mid-|early |late )?(?:\w+ )?(?:19|20)\d\d|from (?:19|20)\d\d|next (?:year|month))\b",
+    rf"by (?:the end of |the middle of |mid-|early |late )?(?:(?:\d{{1,2}}(?:st|nd|rd|th)? )?{MONTH_NAMES},? |"
+    rf"{MONTH_NAMES} \d{{1,2}}(?:st|nd|rd|th)?,? |\w+ )?(?:19|20)\d\d|"
+    r"by the end of (?:this|the|next) (?:year|month|decade)|by next (?:year|month)|"
+    r"from (?:19|20)\d\d|next (?:year|month))\b",
     re.I,
 )
+# Who said it, after the pledge: ", officials said.", "," said Home Secretary Priti Patel.",
+# ", according to the ministry." The wording is the pledge; the speaker is a suggestion of its own.
+TRAILING_ATTRIBUTION = re.compile(r"(?:,\s*[”\"’]?|[”\"’]\s*,?)\s*(?P<attribution>[^,;:“”\"]{1,120}?)[\s.!”\"]*$")
+ATTRIBUTION_VERB = re.compile(
+    r"^(?:according to\b.*|(?:[\w.’'-]+\s+){0,8}?(?:said|says|say|added|adds|stated|announced|confirmed|noted|wrote|"
+    r"told\s+[\w.’'-]+)(?:\s+[\w.’'-]+){0,8})$"
+)
+# An attribution is a name and a verb of saying, not a clause of its own ("…, officials said it would …").
+CLAUSE_WORDS = re.compile(r"\b(?:will|would|shall|that|to|and|but|which|because)\b", re.I)
+
+
+def without_attribution(text: str) -> str:
+    """The pledge without a trailing attribution or a stray quotation mark left by the quote it ended."""
+    match = TRAILING_ATTRIBUTION.search(text)
+    if match:
+        attribution = " ".join(match["attribution"].split())
+        said = re.sub(r"^according to\s+", "", attribution)
+        if ATTRIBUTION_VERB.match(attribution) and not CLAUSE_WORDS.search(said):
+            text = text[: match.start()].rstrip(" ,") + "."
+    text = text.strip()
+    # A closing mark with no opening one (or the reverse) belongs to a quote that began or ends elsewhere.
+    odd_straight = text.count('"') % 2 == 1
+    if text.endswith("”") and text.count("“") < text.count("”") or text.endswith('"') and odd_straight:
+        text = text[:-1].rstrip()
+    elif text.startswith("“") and text.count("“") > text.count("”") or text.startswith('"') and odd_straight:
+        text = text[1:].lstrip()
+    return text
+
 
 PRONOUN_AGENTS = {"we", "they", "he", "she", "i", "both", "each", "all"}
 # In reported speech ("Australia said it would host …") "it" is the speaker's own body or country.
@@ -184,6 +217,7 @@ class Candidate:
     subject: str = ""
     title: str = ""
     target_wording: str = ""
+    target_date: datetime.date | None = None  # read from target_wording once the article's date is known
     amount: Decimal | None = None
     currency: str = ""
 
@@ -198,7 +232,7 @@ class Candidate:
         if self.lead:
             return f"{self.lead} {item_text(self.sentence.text)}"
         # A dateline ("OTTAWA, May 4, 2023 —") belongs to the article, not to the pledge.
-        return self.quoted or DATELINE.sub("", strip_quote_marks(self.sentence.text), count=1)
+        return without_attribution(self.quoted or DATELINE.sub("", strip_quote_marks(self.sentence.text), count=1))
 
 
 def subject_before(text: str) -> str:
@@ -336,7 +370,9 @@ def detect_commitment(
         if past_tense and any(int(m["year"]) < reference_year for m in PAST_YEAR.finditer(main)):
             return None
     candidate = Candidate(sentence=Sentence(text, 0, 0, len(text)), trigger=trigger, kind=kind, subject=subject)
-    candidate.title = commitment_title(plain, match.end() if kind != "money" else 0)
+    pledge = without_attribution(plain)
+    start = match.end() if kind != "money" else 0
+    candidate.title = commitment_title(pledge, start) if start <= len(pledge) else commitment_title(plain, start)
     target = TARGET_WORDING.search(plain)
     candidate.target_wording = target.group() if target else ""
     candidate.amount, candidate.currency = parse_amount(plain)
@@ -395,7 +431,6 @@ TIMED_VERB = re.compile(
     re.I,
 )
 DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-MONTH_NAMES = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 APPOINTMENT = re.compile(
     rf"\b(?:on\s+{DAYS}|tomorrow|tonight|later\s+(?:today|this\s+week)|this\s+(?:week|weekend|afternoon|evening|"
     rf"morning)|next\s+week|at\s+\d{{1,2}}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|on\s+{MONTH_NAMES}\s+\d{{1,2}}\b|"
@@ -424,14 +459,31 @@ def declined(kind: str, match: re.Match, plain: str) -> bool:
     return False
 
 
-TITLE_LEAD = re.compile(r"^(?:also|further|jointly|both|now|together|to|on|upon|that|be able to)\s+", re.I)
+TITLE_LEAD = re.compile(r"^(?:also|further|jointly|both|now|together|to|upon|that|be able to)\s+", re.I)
+# When and where a pledge was made sits between its verb and what is pledged: "agreed on Thursday
+# to create …", "pledged at the summit in Madrid to …", "agreed, after two days of talks, to …".
+CIRCUMSTANCE_THEN_TO = re.compile(
+    rf"^(?:(?:(?:on\s+(?:the\s+)?(?=(?:{DAYS}|{MONTH_NAMES}|\d))"
+    r"|(?:in|at|during|after|before|following|earlier|later|late|early|this|last|next)\s+)"
+    r"(?:(?:the|a|an|their|its|our)\s+)?(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
+    r"|today|yesterday|tonight|tomorrow|formally|jointly|unanimously|publicly|again|also|now|in\s+principle)"
+    r"\s*,?\s*|,[^,;]{1,80},\s*)+to\s+(?=[a-z])",
+    re.I,
+)
+# "on" opens what is agreed ("agreed on a plan"), unless it opens a day ("on Thursday").
+ON_WHAT = re.compile(r"^on\s+(?!" + DAYS + r"\b|" + MONTH_NAMES + r"\b|\d)", re.I)
 
 
 def commitment_title(sentence: str, start: int) -> str:
-    """A short headline: what is pledged, from the trigger on, cut at the first clause break."""
+    """A short headline: the verb phrase of what is pledged, from the trigger on, cut at the first clause break."""
     rest = sentence[start:].strip()
-    while TITLE_LEAD.match(rest):
-        rest = TITLE_LEAD.sub("", rest, count=1)
+    while True:
+        shorter = CIRCUMSTANCE_THEN_TO.sub("", rest, count=1)
+        shorter = TITLE_LEAD.sub("", shorter, count=1)
+        shorter = ON_WHAT.sub("", shorter, count=1)
+        if shorter == rest:
+            break
+        rest = shorter
     if len(rest.split()) < 3:
         rest = sentence
     for stop in ("”", '"', ";", ", so ", ", with ", ", including ", ", according to", ", which", ", in "):
@@ -439,7 +491,7 @@ def commitment_title(sentence: str, start: int) -> str:
         if stop in rest and len(head.split()) >= 5:
             rest = head
             break
-    title = short_text(rest.rstrip(' .”"'), 14)
+    title = short_text(rest.rstrip(' .,”"'), 14)
     return (title[:1].upper() + title[1:])[:300]
 
 

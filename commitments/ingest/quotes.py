@@ -30,10 +30,15 @@ class FoundQuote:
 
 
 SAYS = r"(?:said|says|added|stated|declared|wrote|continued|told\s+(?:\w+\s+)?(?:reporters|journalists|the \w+|\w+))"
+# The verb of saying may carry when, where or how: "…,” Patel told reporters in London.
+SAID_WHERE = (
+    r"(?:\s+(?:on|in|at|during|after|before|to|from|while|yesterday|today|earlier|later|this|last)\b[^.!?“”\"]{0,60}?)?"
+)
 # Searched within one sentence only, so the name may hold the full stops of "U.K.".
-SPEAKER_BEFORE = re.compile(rf"(?P<name>[^!?“”\"]+?)\s+{SAYS}\s*[:,]?\s*$")
+SPEAKER_BEFORE = re.compile(rf"(?P<name>[^!?“”\"]+?)\s+{SAYS}{SAID_WHERE}\s*[:,]?\s*$")
 SPEAKER_AFTER = re.compile(
-    rf"^[,\s]*(?:(?P<name>[^.!?“”\"]+?)\s+{SAYS}|(?:said|says|added)\s+(?P<name2>[^.!?“”\"]+?))\s*[.,;]",
+    rf"^[,\s]*(?:(?P<name>[^.!?“”\"]+?)\s+{SAYS}{SAID_WHERE}|(?:said|says|added|according\s+to)\s+(?P<name2>[^.!?“”\"]+?))"
+    r"\s*[.,;]",
 )
 # The speaker is named within this many characters of the quotation marks.
 SPEAKER_REACH = 600

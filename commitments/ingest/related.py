@@ -115,3 +115,41 @@ def link_related_commitment(
             commitment=commitment, status=status, as_of=as_of, rationale=rationale, articles=[article], author=user
         )
     return link
+
+
+# What the analyst sees instead of a score: a label and the words the two texts share. A strong
+# match uses most of the commitment's own words; a possible one shares a few of them.
+STRONG_MATCH_SHARE = 0.5
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def shared_terms(commitment: Commitment, article_words: set[str]) -> list[str]:
+    """The commitment's words, as it writes them, that the article uses too (in the commitment's order)."""
+    shared: dict[str, str] = {}
+    for word in WORD.findall(f"{commitment.title} {commitment.wording}"):
+        lowered = word.lower()
+        if lowered in STOPWORDS or len(lowered) < 3:
+            continue
+        stem = _stem(lowered)
+        if stem in article_words:
+            shared.setdefault(stem, lowered)
+    return list(shared.values())
+
+
+def related_matches(body: str, *, exclude: Iterable[int] = (), limit: int = RELATED_LIMIT) -> list[dict]:
+    """`related_commitments` in words: each with "strong match" or "possible match" and the terms shared."""
+    article_words = set(content_words(body))
+    matches = []
+    for commitment, score in related_commitments(body, exclude=exclude, limit=limit):
+        own = set(content_words(f"{commitment.title} {commitment.wording}"))
+        shared = shared_terms(commitment, article_words)
+        strong = bool(own) and len(set(content_words(" ".join(shared)))) / len(own) >= STRONG_MATCH_SHARE
+        matches.append(
+            {
+                "commitment": commitment,
+                "score": score,
+                "label": "strong match" if strong else "possible match",
+                "shared": shared,
+            }
+        )
+    return matches

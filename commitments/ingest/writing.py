@@ -6,19 +6,19 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..domain.services import note_edit
+from ..domain.services import change_state, note_edit
 from ..models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Theme, content_hash
 from .analysis import Analysis, analyse
 from .metadata import Metadata
 from .reading import ANALYSIS_SECONDS_PER_MB, WRITE_SECONDS_PER_CANDIDATE, Budget, ImportRefused, read_input
-from .related import related_commitments
+from .related import related_matches
 from .vocabulary import Vocabulary, parties_for
 
 
@@ -74,6 +74,15 @@ def statement_kind(body: str) -> str:
         if phrase in lowered:
             return kind
     return Statement.Kind.PRESS_RELEASE
+
+
+def placeholder_title(article_title: str, made_on: datetime.date) -> str:
+    """The draft statement's name until the analyst gives it its own: the article's title and the date."""
+    return f"{article_title} (statement of {made_on.isoformat()})"[-300:]
+
+
+def has_placeholder_title(statement: Statement, article: Article) -> bool:
+    return statement.title == placeholder_title(article.title, statement.made_on)
 
 
 def import_article(
@@ -178,7 +187,7 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         if published_on and re.search(r"\byesterday\b", cleaned.paragraphs[0], re.I):
             made_on = published_on - datetime.timedelta(days=1)
         statement = Statement(
-            title=f"Statement reported in: {article.title}"[:300],
+            title=placeholder_title(article.title, made_on),
             kind=statement_kind(cleaned.body),
             made_on=made_on,
             state=PublicationState.DRAFT,
@@ -187,6 +196,10 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         statement.save()
         statement.parties.set(Actor.objects.filter(slug__in=parties_for("", analysis.parties)))
         created_statement = True
+        notes.append(
+            f"The draft statement is named after the article: “{statement.title}”. Rename it after the statement "
+            "itself (who made it, where) before submitting it for review."
+        )
         if not published_on:
             notes.append("The draft statement's date is a placeholder (today): the article gives no date.")
     # Linking the article to a published statement would make it public before anyone reviewed it.
@@ -203,6 +216,7 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
             title=candidate.title,
             wording=candidate.wording,
             target_wording=candidate.target_wording[:200],
+            target_date=candidate.target_date,
             amount=candidate.amount,
             currency=candidate.currency if candidate.amount is not None else "",
             state=PublicationState.DRAFT,
@@ -226,7 +240,10 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
                 "trigger": candidate.trigger,
                 "themes": candidate.themes,
                 "actors": candidate.actors,
+                "theme_names": [themes[s].name for s in candidate.themes],
+                "actor_names": [actors[s].name for s in candidate.actors],
                 "target_wording": commitment.target_wording,
+                "target_date": commitment.target_date.isoformat() if commitment.target_date else None,
                 "amount": str(commitment.amount) if commitment.amount is not None else None,
                 "currency": commitment.currency,
                 "commitment_id": commitment.pk,
@@ -258,8 +275,15 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
         quote_rows.append(row)
 
     related = [
-        {"slug": c.slug, "title": c.title, "score": score, "commitment_id": c.pk}
-        for c, score in related_commitments(cleaned.body)
+        {
+            "slug": match["commitment"].slug,
+            "title": match["commitment"].title,
+            "score": match["score"],
+            "label": match["label"],
+            "shared": match["shared"],
+            "commitment_id": match["commitment"].pk,
+        }
+        for match in related_matches(cleaned.body)
     ]
     if not analysis.candidates:
         notes.append("No commitment sentences found: the article is kept as a source, and no statement was created.")
@@ -309,3 +333,122 @@ def _forget_ids(result: ImportResult) -> None:
         row["commitment_slug"] = None
     for row in result.quotes:
         row["quote_id"] = None
+
+
+# --- After the import: the drafts of one import, handled together ---------------------------------
+
+
+@dataclass
+class ImportDrafts:
+    """What one import left in draft: its commitments (linked as reported by the article) and their statement."""
+
+    article: Article
+    commitments: list[Commitment]
+    statement: Statement | None
+    article_deleted: bool = False
+
+    @classmethod
+    def of(cls, article: Article) -> ImportDrafts:
+        commitments = list(
+            Commitment.objects.filter(
+                links__article=article,
+                links__relation=ArticleLink.Relation.REPORTS,
+                state=PublicationState.DRAFT,
+            )
+            .select_related("statement")
+            .order_by("pk")
+        )
+        statements = {c.statement for c in commitments if c.statement.state == PublicationState.DRAFT}
+        # One import writes one statement; drafts moved elsewhere since keep their own.
+        statement = min(statements, key=lambda s: s.pk) if statements else None
+        return cls(article, commitments, statement)
+
+
+class DraftsRefused(Exception):
+    """Why a step on the drafts of one import was refused, one reason per record; nothing was changed."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _reasons(error: ValidationError | PermissionDenied) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def submit_import_for_review(*, article: Article, user) -> ImportDrafts:
+    """Submit every draft of one import, and its draft statement, for review: all of them or none.
+
+    Each move goes through `change_state`, with its permission and workflow checks; a statement
+    still named after the article is refused until the analyst renames it.
+    """
+    drafts = ImportDrafts.of(article)
+    if not drafts.commitments:
+        raise DraftsRefused(["This import has no drafts left to submit."])
+    reasons = []
+    if drafts.statement and has_placeholder_title(drafts.statement, article):
+        reasons.append(
+            f"The statement “{drafts.statement.title}” still has the name the import gave it: rename it first."
+        )
+    with transaction.atomic():
+        records = [*([drafts.statement] if drafts.statement else []), *drafts.commitments]
+        for record in records:
+            try:
+                change_state(obj=record, state=PublicationState.REVIEW, user=user, reason="submitted with its import")
+            except (ValidationError, PermissionDenied) as error:
+                reasons += [f"“{record}”: {reason}" for reason in _reasons(error)]
+        if reasons:
+            transaction.set_rollback(True)
+    if reasons:
+        raise DraftsRefused(list(dict.fromkeys(reasons)))
+    return drafts
+
+
+def discard_import(*, article: Article, user) -> ImportDrafts:
+    """Undo one import: delete its draft commitments, their quotes, the statement they leave empty, and
+    the article when nothing else uses it (so it can be imported again).
+
+    Only drafts are touched: nothing the public can see is deleted. A statement goes only when it is a
+    draft the discarded commitments leave empty; an article only when no link, verdict, statement or
+    quote still refers to it.
+    """
+    drafts = ImportDrafts.of(article)
+    if not drafts.commitments:
+        raise DraftsRefused(["This import has no drafts left to discard."])
+    # Like a draft status update, the drafts of an import may go with the analyst who made them
+    # (and no one else has edited since) or with someone allowed to delete commitments.
+    own = all(c.created_by_id == user.pk and c.last_edited_by_id in (None, user.pk) for c in drafts.commitments)
+    if not (own or user.has_perm("commitments.delete_commitment")):
+        raise DraftsRefused(
+            [
+                "Only the analyst who imported these drafts (if no one else has edited them) or someone allowed to "
+                "delete commitments may discard them."
+            ]
+        )
+    with transaction.atomic():
+        ids = [c.pk for c in drafts.commitments]
+        quotes = Quote.objects.filter(article=article).filter(
+            Q(commitments__in=ids) | Q(statement=drafts.statement, commitments=None)
+            if drafts.statement
+            else Q(commitments__in=ids)
+        )
+        for quote in quotes.distinct():
+            quote.delete()
+        for commitment in drafts.commitments:
+            commitment.delete()
+        statement = drafts.statement
+        mine = statement and (statement.created_by_id == user.pk or user.has_perm("commitments.delete_statement"))
+        if mine and not statement.commitments.exists():
+            statement.delete()
+        else:
+            drafts.statement = None  # kept: it holds other commitments, or someone else made it
+        unused = not (
+            article.links.exists()
+            or article.evidence_for.exists()
+            or article.statements.exists()
+            or article.quotes.exists()
+        )
+        if unused and (own or user.has_perm("commitments.delete_article")):
+            article.delete()
+            drafts.article_deleted = True
+    return drafts

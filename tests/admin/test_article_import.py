@@ -49,7 +49,7 @@ def test_pasted_text_is_imported_and_the_review_page_links_the_drafts(admin_clie
     page = response.content.decode()
     assert reverse("admin:commitments_commitment_change", args=[commitment.pk]) in page
     assert reverse("admin:commitments_statement_change", args=[Statement.objects.get().pk]) in page
-    assert "1 draft commitments" in page
+    assert "1 draft commitment and" in page
     assert article.publisher == "Example News"
 
 

@@ -120,3 +120,17 @@ def test_refusals_exit_non_zero_with_one_line_and_no_traceback(tmp_path, content
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_summary_names_themes_actors_deadlines_and_related_matches_in_words(seeded, tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text(
+        "Allies agree joint cyber defence fund\n\n"
+        "LONDON, March 6, 2025 — The United Kingdom and the United States agreed on Thursday to create a joint "
+        "cyber defence fund by the end of 2025, officials said.\n",
+        encoding="utf-8",
+    )
+    out = run(str(article), "--dry-run")
+    assert "actors: United Kingdom, United States" in out and "united-kingdom" not in out
+    assert "target: 2025-12-31 (“by the end of 2025”)" in out
+    assert "score" not in out

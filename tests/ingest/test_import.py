@@ -202,7 +202,7 @@ def test_a_failure_half_way_writes_nothing(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("search is down")
 
-    monkeypatch.setattr(writing, "related_commitments", broken)
+    monkeypatch.setattr(writing, "related_matches", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         import_article(data=ARTICLE)
@@ -347,3 +347,56 @@ def test_the_result_lists_every_line_the_cleaning_removed_with_its_reason():
     result = import_article(data=raw, dry_run=True)
     assert {"reason": "furniture", "text": "Advertisement"} in result.removed
     assert result.as_dict()["removed"] == result.removed
+
+
+# --- The drafts of one import, together
+
+
+NEWS = (
+    "Allies agree joint cyber defence fund\n\n"
+    "LONDON, March 6, 2025 — Canada and Mexico agreed on Thursday to create a joint cyber defence fund.\n\n"
+    "The two countries will also train 500 cyber specialists within two years.\n"
+)
+
+
+def test_submit_all_is_all_or_nothing_when_one_move_is_refused(monkeypatch, superuser):
+    result = import_article(data=NEWS, user=superuser)
+    article = Article.objects.get(pk=result.article["id"])
+    Statement.objects.update(title="Canada–Mexico statement, Ottawa")
+    moved = []
+
+    def refuse_the_last(*, obj, **kwargs):
+        if isinstance(obj, Commitment) and obj.pk == result.candidates[-1]["commitment_id"]:
+            raise ValidationError({"state": "refused for the test"})
+        moved.append(obj)
+        return change_state(obj=obj, **kwargs)
+
+    monkeypatch.setattr(writing, "change_state", refuse_the_last)
+    with pytest.raises(writing.DraftsRefused, match="refused for the test"):
+        writing.submit_import_for_review(article=article, user=superuser)
+    assert len(moved) == 2  # the statement and the first commitment moved, then were rolled back
+    assert set(Commitment.objects.values_list("state", flat=True)) == {PublicationState.DRAFT}
+    assert Statement.objects.get().state == PublicationState.DRAFT
+
+
+def test_submit_all_moves_through_the_workflow_service(monkeypatch, superuser):
+    result = import_article(data=NEWS, user=superuser)
+    Statement.objects.update(title="Canada–Mexico statement, Ottawa")
+    calls = []
+    monkeypatch.setattr(writing, "change_state", lambda **kwargs: calls.append(kwargs["state"]))
+    writing.submit_import_for_review(article=Article.objects.get(pk=result.article["id"]), user=superuser)
+    assert calls == [PublicationState.REVIEW] * 3  # statement and two commitments, nothing written around it
+    assert set(Commitment.objects.values_list("state", flat=True)) == {PublicationState.DRAFT}
+
+
+def test_the_placeholder_statement_is_named_after_the_article_and_its_date():
+    result = import_article(data=NEWS)
+    assert result.statement["title"] == "Allies agree joint cyber defence fund (statement of 2025-03-06)"
+    assert writing.has_placeholder_title(Statement.objects.get(), Article.objects.get())
+    assert any("Rename it" in note for note in result.notes)
+
+
+def test_a_target_date_is_written_with_the_draft():
+    import_article(data=NEWS)
+    specialists = Commitment.objects.get(target_wording="within two years")
+    assert specialists.target_date == datetime.date(2027, 3, 6)

@@ -82,11 +82,17 @@ class Command(BaseCommand):
         lines.append(f"Candidates ({len(result['candidates'])}), all drafts:")
         for row in result["candidates"]:
             lines.append(f"  - {row['title']}")
-            lines.append(f"    themes: {', '.join(row['themes']) or '–'}; actors: {', '.join(row['actors']) or '–'}")
+            themes, actors = ", ".join(row["theme_names"]) or "–", ", ".join(row["actor_names"]) or "–"
+            lines.append(f"    themes: {themes}; actors: {actors}")
+            if row["target_wording"]:
+                lines.append(f"    target: {row['target_date'] or 'no date'} (“{row['target_wording']}”)")
         lines.append(f"Quotes ({len(result['quotes'])}):")
         lines += [f"  - {row['speaker']}: “{' '.join(row['text'].split()[:12])}…”" for row in result["quotes"]]
         lines.append(f"Related published commitments ({len(result['related_commitments'])}):")
-        lines += [f"  - {row['slug']} (score {row['score']})" for row in result["related_commitments"]]
+        lines += [
+            f"  - {row['slug']} ({row['label']}; shares: {', '.join(row['shared'])})"
+            for row in result["related_commitments"]
+        ]
         lines += [f"Note: {note}" for note in result["notes"]]
         if result["removed"]:
             lines.append(f"Removed from the text ({len(result['removed'])}):")
