@@ -2,19 +2,19 @@
 """A short, bounded load check of production-style serving: two gunicorn workers on loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_load bench/load_check.py
-    DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379/15 bench/load_check.py
+    DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379/13 bench/load_check.py
 
 DATABASE_URL must name a PostgreSQL database of the check's own (it loads the seed data into it
-and unpublishes, then publishes again, one commitment); without REDIS_URL the cache is the
-database's cache table. SQLite is refused: with two workers writing cache entries and throttle
-counts, a third process's write waits on SQLite's single lock until it gives up ("database is
-locked"), which is why production uses PostgreSQL.
+and unpublishes, then publishes again, one commitment), and REDIS_URL, when set, a Redis database
+of its own; without it the cache is the database's cache table. SQLite is refused: with two
+workers writing cache entries and throttle counts, a third process's write waits on SQLite's
+single lock until it gives up ("database is locked"), which is why production uses PostgreSQL.
 
 It migrates the database, loads the seed data and starts `gunicorn --config
 tracker/gunicorn.conf.py` with two workers, debug off and the page cache on, then checks:
 
 1. **No stale page after an unpublish.** One published commitment's page and API record are
-   requested until both workers have them cached (X-Cache: hit); the commitment is unpublished
+   requested on fresh connections, so by both workers, until they are cached (X-Cache: hit); the commitment is unpublished
    through the services from another process while readers keep polling; every answer to a
    request sent after the unpublish returned must be 404.
 2. **No throttle bypass.** Requests to one cached API address from one client, spread over both
@@ -47,6 +47,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+# Between two requests of one poller: four pollers then send a few hundred requests a second,
+# enough to see the change arrive without the request cap ending the check first.
+POLL_PAUSE = 0.01
 
 _SERVICE = """
 from commitments.domain.services import change_state
@@ -144,6 +148,7 @@ def check_unpublish(args, env: dict, port: int, slug: str) -> dict:
             status, cache = get(port, path, next_address())
             with lock:
                 answers.append((sent, path, status, cache))
+            time.sleep(POLL_PAUSE)
 
     with ThreadPoolExecutor(4) as pool:
         pollers = [pool.submit(poll, path) for path in paths * 2]
@@ -192,7 +197,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=120, help="anonymous API requests a minute (120)")
     parser.add_argument("--beyond", type=int, default=180, help="requests sent beyond the rate (180)")
-    parser.add_argument("--requests", type=int, default=2000, help="cap on check 1's polling requests (2000)")
+    parser.add_argument("--requests", type=int, default=4000, help="cap on check 1's polling requests (4000)")
     parser.add_argument("--after", type=float, default=3.0, help="seconds check 1 polls after the unpublish (3)")
     parser.add_argument("--seconds", type=float, default=60.0, help="cap on each check's seconds (60)")
     args = parser.parse_args()
