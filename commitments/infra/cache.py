@@ -323,10 +323,12 @@ class AnonymousCacheMiddleware:
 # read from a replica behind it is served but not stored, and the next reader tries again.
 
 POSITION_PREFIX = "tracker:wal-position:"
-# The position, in bytes of write-ahead log, that a database has applied: written on the
-# primary, replayed on a replica.
+# The position, in bytes of write-ahead log, that a database has applied: on a replica what it
+# has replayed; on the primary every record inserted, the commit of every committed transaction
+# included (the write position can trail those when synchronous_commit is off).
 _POSITION_SQL = (
-    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END) - '0/0'::pg_lsn"
+    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+    " ELSE pg_current_wal_insert_lsn() END) - '0/0'::pg_lsn"
 )
 # Per process, the newest data version each replica was seen to have applied: replay only moves
 # forward, so the replica is asked once per version, not once per page.

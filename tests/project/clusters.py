@@ -24,7 +24,6 @@ BINDIR = Path(os.environ["PG_BINDIR"]) if os.environ.get("PG_BINDIR") else next(
 _SERVER_SETTINGS = (
     "listen_addresses = '127.0.0.1'",
     "fsync = off",
-    "synchronous_commit = off",
     "full_page_writes = off",
     "shared_buffers = 8MB",
     "max_connections = 30",
