@@ -19,7 +19,7 @@ from django.test import RequestFactory
 
 from commitments.models import Commitment
 from tests.project.clusters import server_tools_missing, start_clusters
-from tracker import routers
+from tracker import health, routers
 
 ROOT = settings.BASE_DIR
 PAGE, API = "/commitments/lawful-access/", "/api/v1/commitments/lawful-access/"
@@ -171,3 +171,34 @@ def test_a_replica_needs_postgresql():
 
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL needs PostgreSQL" in result.stderr
+
+
+@pytest.fixture
+def replica_configured(monkeypatch):
+    monkeypatch.setattr(health, "_migrations_applied", {"default"})
+    monkeypatch.setattr(health, "_check_database", lambda alias: None)
+    monkeypatch.setattr(health.connections, "settings", {"default": {}, "replica": {}})
+    return health
+
+
+@pytest.mark.django_db
+def test_readiness_reports_the_replica_lag_without_failing_on_it(client, replica_configured, monkeypatch):
+    positions = {"default": 5_000, "replica": 1_200}
+    monkeypatch.setattr(replica_configured, "wal_position", positions.__getitem__)
+
+    response = client.get("/health/ready/")
+
+    assert response.status_code == 200
+    assert response.json()["replica_lag_bytes"] == 3_800
+
+
+@pytest.mark.django_db
+def test_a_lag_that_cannot_be_measured_is_left_out(client, replica_configured, monkeypatch):
+    def refuse(alias):
+        raise ConnectionError("no such function")
+
+    monkeypatch.setattr(replica_configured, "wal_position", refuse)
+
+    response = client.get("/health/ready/")
+
+    assert response.status_code == 200 and "replica_lag_bytes" not in response.json()
