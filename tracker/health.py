@@ -5,6 +5,9 @@ liveness probe) restarts a worker that stops answering it. `/health/ready/` also
 request needs: the database, the replica when one is configured, the cache, and that every
 migration is applied; it answers 503 naming the failed check, so the balancer sends no traffic
 to a server that would only answer errors (a new release before its migrations, a lost cache).
+With a replica, the answer also gives its lag (`replica_lag_bytes`: write-ahead log the replica
+has yet to replay) without failing on it: every app server shares the replica, so a lag would
+take them all out, and the page cache never keeps what a lagging replica answers.
 
 They are answered by a middleware near the top of the chain, before host validation, sessions
 and the page cache: balancers probe with an internal address as Host and over plain HTTP, and a
@@ -22,6 +25,8 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from commitments.infra.cache import wal_position
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +82,16 @@ def readiness() -> dict[str, str]:
     return results
 
 
+def replica_lag() -> int | None:
+    """Bytes of write-ahead log the replica has not replayed yet; None when it cannot be told."""
+    try:
+        # The primary first: read the other way round, a write in between would look like lag.
+        return max(0, wal_position("default") - wal_position("replica"))
+    except Exception:
+        logger.warning("Could not measure the replica's lag.", exc_info=True)
+        return None
+
+
 def _answer(status: int, body: dict) -> HttpResponse:
     response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
@@ -95,5 +110,8 @@ class HealthCheckMiddleware:
         if request.path == READY_PATH:
             results = readiness()
             ready = all(result == "ok" for result in results.values())
-            return _answer(200 if ready else 503, {"status": "ok" if ready else "failing", "checks": results})
+            body = {"status": "ok" if ready else "failing", "checks": results}
+            if results.get("replica") == "ok" and (lag := replica_lag()) is not None:
+                body["replica_lag_bytes"] = lag
+            return _answer(200 if ready else 503, body)
         return self.get_response(request)

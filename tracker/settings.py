@@ -374,6 +374,26 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "tracker.middleware.SessionIdleMiddleware",
 )
+# Read replica (tracker/routers.py): with DATABASE_REPLICA_URL, anonymous readers' pages and API
+# reads come from it; writes, signed-in users, the admin and transactions use DATABASE_URL. Both
+# must be PostgreSQL: the page cache compares their write-ahead log positions.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL could not be read: {exc}") from None
+    if not IS_POSTGRES or _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for it and for DATABASE_URL.")
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {}))
+    # The test runner makes no database for it: in tests it is the primary under another name.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["tracker.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("commitments.infra.cache.AnonymousCacheMiddleware"), "tracker.routers.ReplicaReadsMiddleware"
+    )
+
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 5_000_000)
 PAGE_CACHE_EXCLUDE = ("/admin/",)

@@ -43,12 +43,13 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 from urllib.parse import unquote_plus
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.management import call_command
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -247,9 +248,11 @@ class AnonymousCacheMiddleware:
                     return refused
             return self._replay(request, entry)
 
+        # Asked before the page is read: a replica only moves forward.
+        current = reads_are_current(cache, version)
         response = self.get_response(request)
         response["X-Cache"] = "miss"
-        if request.method == "GET" and not tracked and _storable(response):
+        if request.method == "GET" and not tracked and current and _storable(response):
             if response.streaming:
                 if not response.is_async:
                     response.streaming_content = self._tee(
@@ -309,6 +312,60 @@ class AnonymousCacheMiddleware:
         return response
 
 
+# --- Read replicas (tracker/routers.py) ---------------------------------------------------------
+#
+# A bump tells every worker that the data changed, but a page read from a replica that has not
+# replayed the change yet would be stored under the new version and replayed long after the
+# replica caught up. So something read from the replica is stored only if the replica had
+# replayed the primary's write-ahead log up to a position taken after the version became
+# current: every change the version stands for was committed before that position. The position
+# is kept in the cache under its version (the first reader that needs it asks the primary); a
+# read from a replica behind it is served but not stored, and the next reader tries again.
+
+POSITION_PREFIX = "tracker:wal-position:"
+# The position, in bytes of write-ahead log, that a database has applied: on a replica what it
+# has replayed; on the primary every record inserted, the commit of every committed transaction
+# included (the write position can trail those when synchronous_commit is off).
+_POSITION_SQL = (
+    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+    " ELSE pg_current_wal_insert_lsn() END) - '0/0'::pg_lsn"
+)
+# Per process, the newest data version each replica was seen to have applied: replay only moves
+# forward, so the replica is asked once per version, not once per page.
+_applied_versions: dict[str, int] = {}
+
+
+def wal_position(alias: str) -> int:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_POSITION_SQL)
+        return int(cursor.fetchone()[0])
+
+
+def reads_are_current(cache, version: int) -> bool:
+    """Whether what the current request reads holds every change under `version`.
+
+    Always true on the primary; on a replica, true once it has replayed the primary's position
+    for that version.
+    """
+    alias = router.db_for_read(apps.get_model(TRACKER_APP, "Commitment"))
+    if alias == DEFAULT_DB_ALIAS or _applied_versions.get(alias, -1) >= version:
+        return True
+    try:
+        key = f"{POSITION_PREFIX}{version}"
+        required = cache.get(key)
+        if required is None:
+            # Taken after `version` was read, so past the commit of every change it stands for.
+            required = wal_position(DEFAULT_DB_ALIAS)
+            cache.add(key, required, max(_settings()[1], getattr(settings, "COUNT_CACHE_SECONDS", 0)))
+        if wal_position(alias) < required:
+            return False
+    except Exception:
+        logger.exception("Could not compare the replica with the primary; not caching what it answers.")
+        return False
+    _applied_versions[alias] = max(version, _applied_versions.get(alias, -1))
+    return True
+
+
 # --- Pagination counts -------------------------------------------------------------------------
 
 
@@ -333,6 +390,8 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]
+    if not reads_are_current(cache, version):
+        return compute()
     # The version was read before computing: if the data changes meanwhile, this value is stored
     # under the older version and never served.
     value = compute()
