@@ -464,6 +464,7 @@ SPECTACULAR_SETTINGS = {
         "StatementKindEnum": "commitments.models.Statement.Kind",
         "DateSourceEnum": "commitments.models.Article.DateSource",
         "RelationEnum": "commitments.models.ArticleLink.Relation",
+        "LineageRelationEnum": "commitments.lineage.Relation",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
