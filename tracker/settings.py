@@ -477,3 +477,7 @@ CORS_URLS_REGEX = r"^/api/v1/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
+
+# --- Reader submissions (/commitments/<slug>/suggest/) --------------------------------------
+# Per client address, counted in the shared cache like the API's throttles; refused with 429.
+READER_SUBMISSIONS_PER_HOUR = env_int("READER_SUBMISSIONS_PER_HOUR", 5)
