@@ -2,7 +2,22 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def let_editors_decide_submissions(apps, schema_editor):
+    """Editors and publishers read the queue and decide submissions (view and change)."""
+    using = schema_editor.connection.alias
+    create_permissions(global_apps.get_app_config("commitments"), verbosity=0, using=using, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label="commitments", codename__in=["view_readersubmission", "change_readersubmission"]
+    )
+    for group in Group.objects.using(using).filter(name__in=["Editors", "Publishers"]):
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -192,4 +207,5 @@ class Migration(migrations.Migration):
                 name="readersubmission_decided_with_reason",
             ),
         ),
+        migrations.RunPython(let_editors_decide_submissions, migrations.RunPython.noop),
     ]
