@@ -103,6 +103,12 @@ def api_lineage(line: list[Row]) -> list[Row]:
     ]
 
 
+def download_columns(commitment: Commitment) -> Row:
+    """The downloads' "predecessor" (slug) and "predecessor_relation", empty unless the public sees it."""
+    slug = public_predecessor_slug(commitment)
+    return {"predecessor": slug, "predecessor_relation": commitment.predecessor_relation if slug else ""}
+
+
 def public_predecessor_slug(commitment: Commitment) -> str:
     """The predecessor's slug when the public may see it, else "" (the downloads' column).
     Reads `predecessor__statement` as selected with the commitment."""
