@@ -37,7 +37,7 @@ class LineageFields(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="successors",
         help_text="The earlier commitment this one restates, strengthens, weakens or replaces, typically made at "
         "an earlier summit. Its statement may not be later than this one's.",

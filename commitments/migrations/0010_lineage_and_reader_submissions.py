@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="The earlier commitment this one restates, strengthens, weakens or replaces, typically made at an earlier summit. Its statement may not be later than this one's.",
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="successors",
                 to="commitments.commitment",
             ),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 
 from commitments.domain.lineage import lineages
 from commitments.models import Commitment, PublicationState
@@ -142,3 +143,11 @@ def test_reading_lineages_costs_one_query_per_step_whatever_the_number(django_as
     with django_assert_num_queries(3):
         found = lineages([c.pk for c in many])
     assert len(found) == 20 and all(len(line) == 3 for line in found.values())
+
+
+def test_a_predecessor_is_not_deleted_from_under_its_successor_but_a_whole_lineage_is():
+    wales, vilnius, hague = chain()
+    with pytest.raises(RestrictedError):
+        wales.delete()
+    Commitment.objects.filter(pk__in=[wales.pk, vilnius.pk, hague.pk]).delete()
+    assert not Commitment.objects.exists()
