@@ -2,6 +2,7 @@
 
 import pytest
 
+from commitments.api.serializers import CommitmentDetailSerializer
 from commitments.models import Commitment, PublicationState
 from tests.api.conftest import patch
 from tests.domain.test_lineage import HAGUE, VILNIUS, WALES, chain, made_on
@@ -105,3 +106,10 @@ def test_a_cycle_is_refused_through_the_api(client, editor):
         editor,
     )
     assert response.status_code == 400 and "circle" in response.content.decode()
+
+
+def test_the_serializer_and_the_row_built_json_agree_on_the_lineage(client, rf):
+    _, vilnius, _ = chain()
+    from_rows = client.get(f"/api/v1/commitments/{vilnius.slug}/").json()["lineage"]
+    from_serializer = CommitmentDetailSerializer(vilnius, context={"request": rf.get("/")}).data["lineage"]
+    assert from_serializer == from_rows and len(from_rows) == 3
