@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from commitments.infra.paths import detail_path
+from commitments.lineage import LineageFields, Relation
 from commitments.status import (  # noqa: F401 (the vocabulary is also read from here)
     SETTLED_STATUSES,
     STATUS_DEFINITIONS,
@@ -336,9 +337,10 @@ class CommitmentQuerySet(models.QuerySet):
         return self.annotate(score_value=score_expression())
 
 
-class Commitment(SluggedModel):
+class Commitment(LineageFields, SluggedModel):
     Status = Status
     State = PublicationState
+    Relation = Relation  # of its predecessor (commitments/lineage.py, with the lineage fields)
 
     slug_source = "title"
 
@@ -408,6 +410,12 @@ class Commitment(SluggedModel):
                 condition=Q(amount__isnull=True) | ~Q(currency=""), name="commitment_amount_needs_currency"
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="commitment_status_valid"),
+            # The reverse (a relation needs a predecessor) is the save guard's: a restore sets the
+            # predecessors after inserting the rows.
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True) | ~Q(predecessor_relation=""),
+                name="commitment_predecessor_needs_relation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -683,3 +691,6 @@ def published_commitment_count(relation: str = "statement") -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+
+
+from commitments.submissions import ReaderSubmission  # noqa: E402, F401 (registered with the app's models)

@@ -484,6 +484,7 @@ SPECTACULAR_SETTINGS = {
         "StatementKindEnum": "commitments.models.Statement.Kind",
         "DateSourceEnum": "commitments.models.Article.DateSource",
         "RelationEnum": "commitments.models.ArticleLink.Relation",
+        "LineageRelationEnum": "commitments.lineage.Relation",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -496,3 +497,7 @@ CORS_URLS_REGEX = r"^/api/v1/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
+
+# --- Reader submissions (/commitments/<slug>/suggest/) --------------------------------------
+# Per client address, counted in the shared cache like the API's throttles; refused with 429.
+READER_SUBMISSIONS_PER_HOUR = env_int("READER_SUBMISSIONS_PER_HOUR", 5)

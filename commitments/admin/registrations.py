@@ -244,7 +244,7 @@ class CommitmentAdmin(AuthoredAdmin):
     search_fields = ["title", "slug", "wording", "summary"]
     list_select_related = ["statement"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["statement", "actors", "themes"]
+    autocomplete_fields = ["statement", "actors", "themes", "predecessor"]
     readonly_fields = ["status_display", "state_changed_at", "state_changed_by"]
     inlines = [StatusUpdateInline, ArticleLinkInline]
     actions = [*WorkflowAdminMixin.actions, publish_with_statement]
@@ -252,6 +252,8 @@ class CommitmentAdmin(AuthoredAdmin):
         (None, {"fields": ["statement", "title", "slug", "wording", "summary"]}),
         ("Who and what", {"fields": ["actors", "themes"]}),
         ("Deadline and money", {"fields": ["target_date", "target_wording", "amount", "currency"]}),
+        # The same pledge in an earlier statement (commitments/lineage.py has the rules).
+        ("Lineage", {"fields": ["predecessor", "predecessor_relation"]}),
         ("Status and publication", {"fields": ["status_display", "state", "state_changed_at", "state_changed_by"]}),
     ]
 

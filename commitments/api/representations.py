@@ -23,6 +23,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from commitments.api import querysets
+from commitments.domain.lineage import api_lineage, lineages
 from commitments.domain.rows import with_names
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
@@ -191,6 +192,7 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
             "url": out.by_slug("commitments:statement-detail", row["statement__slug"]),
             "api_url": out.by_slug("api:statement-detail", row["statement__slug"]),
         },
+        "lineage": row["lineage"],
         "state": row["state"],
         "url": out.by_slug("commitments:commitment-detail", slug),
         "api_url": out.by_slug("api:commitment-detail", slug),
@@ -199,8 +201,14 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
     }
 
 
+def _alone(row: Row) -> list[Row]:
+    """The lineage of a commitment the public does not see (an editor's draft): itself alone."""
+    return [{"slug": row["slug"], "title": row["title"], "made_on": _date(row["statement__made_on"]), "relation": None}]
+
+
 def commitments(rows: Iterable[Row], request) -> list[Row]:
-    """A page of commitment rows as CommitmentSerializer(many=True) shows them: three more queries."""
+    """A page of commitment rows as CommitmentSerializer(many=True) shows them: four more queries,
+    and one more per step of the longest lineage among them."""
     return _commitments(rows, Output(request))
 
 
@@ -208,13 +216,16 @@ def _commitments(rows: Iterable[Row], out: Output) -> list[Row]:
     today = timezone.localdate()
     rows = with_names(list(rows))
     parties = _party_statuses([row["id"] for row in rows]) if rows else {}
+    lines = lineages([row["id"] for row in rows]) if rows else {}
     for row in rows:
         row["party_statuses"] = parties.get(row["id"], [])
+        row["lineage"] = api_lineage(lines[row["id"]]) if row["id"] in lines else _alone(row)
     return [commitment(row, out, today) for row in rows]
 
 
 def commitment_detail(row: Row, request) -> Row:
-    """One commitment row as CommitmentDetailSerializer shows it: six more queries."""
+    """One commitment row as CommitmentDetailSerializer shows it: seven more queries, and one
+    more per step of its lineage."""
     out = Output(request)
     data = _commitments([row], out)[0]
     updates = list(querysets.timeline().filter(commitment_id=row["id"]).prefetch_related(None).values(*UPDATE_COLUMNS))

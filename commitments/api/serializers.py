@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.api import querysets
+from commitments.domain import lineage
 from commitments.infra.paths import detail_path
 from commitments.models import (
     Actor,
@@ -234,6 +235,40 @@ class PartyStatusesField(serializers.Field):
         return PartyStatusSerializer(updates, many=True).data
 
 
+class LineageEntrySerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    made_on = serializers.DateField(read_only=True, help_text="The day of its statement.")
+    relation = serializers.ChoiceField(
+        choices=Commitment.Relation.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="How it relates to its predecessor, the entry it follows; null for the first.",
+    )
+
+
+@extend_schema_field(LineageEntrySerializer(many=True))
+class LineageField(serializers.Field):
+    """The commitment's public lineage (domain.lineage), looked up for a record answered alone;
+    the lists build theirs for a whole page (representations.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, commitment: Commitment) -> list:
+        line = lineage.lineages([commitment.pk]).get(commitment.pk)
+        if line is None:  # not public (an editor's draft): its own entry alone
+            return [
+                {
+                    "slug": commitment.slug,
+                    "title": commitment.title,
+                    "made_on": commitment.statement.made_on.isoformat(),
+                    "relation": None,
+                }
+            ]
+        return lineage.api_lineage(line)
+
+
 class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True, help_text="Past its target date and neither met nor broken.")
     party_statuses = PartyStatusesField(
@@ -243,6 +278,10 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
     themes = ThemeRefSerializer(many=True, read_only=True)
     actors = ActorRefSerializer(many=True, read_only=True)
     statement = StatementRefSerializer(read_only=True)
+    lineage = LineageField(
+        help_text="The same pledge across statements, from the first to the latest, this commitment included: "
+        "its published predecessors and the published commitments that restate, strengthen, weaken or replace it."
+    )
     url = PublicPageField()
     api_url = api_url("commitment", "slug")
 
@@ -250,8 +289,8 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
         model = Commitment
         fields = [
             "id", "slug", "title", "summary", "wording", "status", "status_label", "score", "is_overdue",
-            "party_statuses", "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "state",
-            "url", "api_url", "created_at", "updated_at",
+            "party_statuses", "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "lineage",
+            "state", "url", "api_url", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -1,66 +1,24 @@
-"""Request rates. Rates are read at each request, so settings changes (and tests) take effect at once.
-
-Counts are kept in the shared cache (every worker and server counts into the same one) by an
-atomic increment per client and window, rather than DRF's list of request times, which each
-request reads and writes back whole: concurrent requests then overwrite each other's entries,
-and 81 of 100 concurrent requests passed a limit of 30 a minute on two workers.
-
-The count is a sliding window estimated from two fixed ones (the current minute, say, and the
-one before): the previous window's count weighs as much as the part of it still inside the last
-period. A client thus cannot spend one window's allowance at its end and the next one's at the
-start of the following. Refused requests count too, so a client that keeps hammering stays
-refused until it slows down below the rate.
+"""Request rates of the API. Rates are read at each request, so settings changes (and tests) take
+effect at once. Requests are counted by the shared sliding window of commitments.infra.ratelimit,
+which the public site's forms use too; its docstring says how it counts and why.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import time
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.connection import ConnectionProxy
 from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-
-def count_request(cache, key: str, timeout: int) -> int:
-    """Add one to the counter `key` and return its new value, atomically across processes.
-
-    Redis increments atomically. The database cache's increment reads and writes back, so the
-    row is locked first (PostgreSQL), making concurrent requests take turns.
-    """
-    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache, DRF's default: the real one
-        cache = caches[cache._alias]
-    for _ in range(2):  # a counter expiring between add() and incr() is made afresh
-        if cache.add(key, 1, timeout):
-            return 1
-        try:
-            if isinstance(cache, DatabaseCache):
-                alias = router.db_for_write(cache.cache_model_class)
-                connection = connections[alias]
-                with transaction.atomic(using=alias):
-                    if connection.features.has_select_for_update:
-                        with connection.cursor() as cursor:
-                            table = connection.ops.quote_name(cache._table)
-                            cursor.execute(
-                                f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",
-                                [cache.make_and_validate_key(key)],
-                            )
-                    return cache.incr(key)
-            return cache.incr(key)
-        except ValueError:
-            continue
-    raise RuntimeError(f"Could not count a request under {key!r}.")
+from commitments.infra.ratelimit import count_request, window_wait  # noqa: F401 (count_request: the tests')
 
 
 class RatesFromSettings:
-    """A fixed-window count per client (see the module's docstring), at the rate from the settings."""
+    """A sliding-window count per client (commitments.infra.ratelimit), at the rate from the settings."""
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
@@ -71,22 +29,8 @@ class RatesFromSettings:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = time.time()
-        window, elapsed = divmod(now, self.duration)
-        window = int(window)
-        # Kept for two periods: the next window reads it as its previous one.
-        count = count_request(self.cache, f"{self.key}:{window}", 2 * self.duration + 1)
-        previous = self.cache.get(f"{self.key}:{window - 1}") or 0
-        remaining = 1 - elapsed / self.duration
-        if count + previous * remaining <= self.num_requests:
-            return True
-        # When the previous window's share will have shrunk enough for one more request (or, if
-        # this window alone is over, when the next one starts).
-        over = count + previous * remaining - self.num_requests
-        self.wait_seconds = (
-            over / previous * self.duration if previous and count <= self.num_requests else (self.duration - elapsed)
-        )
-        return False
+        self.wait_seconds = window_wait(self.cache, self.key, self.num_requests, self.duration)
+        return self.wait_seconds is None
 
     def wait(self) -> float | None:
         return max(1, math.ceil(self.wait_seconds))

@@ -24,6 +24,7 @@ from commitments.api.serializers import (
     api_url_of,
 )
 from commitments.domain.services import change_state, note_edit, record_status_update
+from commitments.lineage import lineage_problems
 from commitments.models import (
     Actor,
     Article,
@@ -189,6 +190,14 @@ class CommitmentWriteSerializer(PublishableWriteSerializer):
     actors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.all(), many=True, required=False, help_text="Slugs of actors."
     )
+    predecessor = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Commitment.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of the earlier commitment this one restates, strengthens, weakens or replaces; null for none. "
+        "Not itself, not one that follows from it, not one of a later statement.",
+    )
     with_statement = serializers.BooleanField(
         required=False,
         write_only=True,
@@ -200,7 +209,7 @@ class CommitmentWriteSerializer(PublishableWriteSerializer):
         model = Commitment
         fields = [
             "statement", "title", "slug", "wording", "summary", "themes", "actors", "target_date",
-            "target_wording", "amount", "currency", "state", "with_statement",
+            "target_wording", "amount", "currency", "predecessor", "predecessor_relation", "state", "with_statement",
         ]  # fmt: skip
 
     def validate_statement(self, value: Statement) -> Statement:
@@ -229,6 +238,16 @@ class CommitmentWriteSerializer(PublishableWriteSerializer):
         currency = attrs.get("currency", getattr(self.instance, "currency", ""))
         if amount is not None and not currency:
             raise serializers.ValidationError({"currency": ["An amount needs its currency."]})
+        # The lineage rules, said per field before anything is written (the save guard holds them too).
+        probe = Commitment(
+            pk=getattr(self.instance, "pk", None),
+            statement=attrs.get("statement", getattr(self.instance, "statement", None)),
+            predecessor=attrs.get("predecessor", getattr(self.instance, "predecessor", None)),
+            predecessor_relation=attrs.get("predecessor_relation", getattr(self.instance, "predecessor_relation", "")),
+        )
+        problems = lineage_problems(probe)
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
 

@@ -9,7 +9,8 @@ People are referenced by username, never with their password hashes. A username 
 database does not know becomes an inactive account without a usable password, so authorship
 survives a restore and nobody gains a login by it (`create_editor` can activate it later).
 
-Not in the document: the change history, user accounts and login-lockout records. A full backup
+Not in the document: the change history, user accounts, login-lockout records and reader
+submissions (the public's messages to the analysts, with their e-mail addresses). A full backup
 of those is a `pg_dump` (docs/operations.md).
 
 The full export is private: it holds drafts, articles' full texts and the usernames of staff.
@@ -37,6 +38,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from commitments.domain.services import sync_status, updates_in_force
+from commitments.lineage import lineage_problems
 from commitments.models import (
     RATED_STATUSES,
     Actor,
@@ -216,6 +218,9 @@ def export_dataset(*, public: bool = False) -> bytes:
             records[name] = rows
     if public:
         _drop_references_to_omitted(records)
+        for row in records["commitments"]:
+            if row.get("predecessor") is None and "predecessor_relation" in row:
+                row["predecessor_relation"] = ""  # no relation to a predecessor left out
     document = {
         **({"scope": "public"} if public else {}),
         "format": FORMAT,
@@ -504,6 +509,7 @@ def _check_invariants(created: dict[type[models.Model], set[int]], *, recompute_
         for pk in sorted(set(new_updates.values_list("commitment_id", flat=True)) & commitment_ids):
             sync_status(Commitment(pk=pk))
     _check_published_rules(created)
+    _check_lineage(created)
     for pk in sorted(set(new_updates.values_list("commitment_id", flat=True)) & commitment_ids):
         expected = updates_in_force(pk)
         actual = set(StatusUpdate.objects.filter(commitment_id=pk, is_current=True).values_list("pk", flat=True))
@@ -567,6 +573,19 @@ def _check_published_rules(created: dict[type[models.Model], set[int]]) -> None:
                     f"{model._meta.verbose_name_plural.capitalize()} published by their own author (four eyes): "
                     f"ids {', '.join(map(str, self_published))}."
                 )
+
+
+def _check_lineage(created: dict[type[models.Model], set[int]]) -> None:
+    """The lineage rules (commitments.lineage) over the restored commitments that name a predecessor:
+    the bulk inserts skip the save guard that holds them elsewhere."""
+    linked = Commitment.objects.filter(pk__in=created[Commitment]).filter(
+        models.Q(predecessor__isnull=False) | ~models.Q(predecessor_relation="")
+    )
+    for commitment in linked.select_related("statement").order_by("pk"):
+        problems = lineage_problems(commitment)
+        if problems:
+            details = " ".join(message for messages in problems.values() for message in messages)
+            raise DatasetError(f"Commitment {commitment.slug}: {details}")
 
 
 def _reset_sequences() -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..domain.services import change_state, note_edit
 from ..models import Actor, Article, ArticleLink, Commitment, PublicationState, Quote, Statement, Theme, content_hash
 from .analysis import Analysis, analyse
+from .lineage import suggest_predecessor
 from .metadata import Metadata
 from .reading import ANALYSIS_SECONDS_PER_MB, WRITE_SECONDS_PER_CANDIDATE, Budget, ImportRefused, read_input
 from .related import related_matches
@@ -248,6 +249,9 @@ def _write(analysis: Analysis, *, url: str, statement: Statement | None, user) -
                 "currency": commitment.currency,
                 "commitment_id": commitment.pk,
                 "commitment_slug": commitment.slug,
+                "predecessor": suggest_predecessor(
+                    candidate.wording, before=statement.made_on, exclude_statement=statement.pk
+                ),
             }
         )
 

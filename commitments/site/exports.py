@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from commitments.domain.lineage import download_columns
 from commitments.infra.spreadsheet import CellFormat, csv_cell
 from commitments.models import Actor, Commitment, StatusUpdate, Theme
 from commitments.site.filters import filter_commitments
@@ -38,6 +39,8 @@ COLUMNS = [
     "statement",
     "statement_title",
     "statement_made_on",
+    "predecessor",
+    "predecessor_relation",
     "wording",
     "summary",
     "url",
@@ -52,7 +55,7 @@ CELLS = CellFormat(true="yes", false="no", separator=";")
 def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
     """Commitments with their statement, themes and actors, in three queries whatever the rows
     (the downloads; the list pages read plain rows, domain.rows.list_items)."""
-    return queryset.select_related("statement").prefetch_related(
+    return queryset.select_related("statement", "predecessor__statement").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
         Prefetch("actors", queryset=Actor.objects.only("name", "slug")),
         # Each party's own verdict in force (StatusUpdate.is_current), oldest party first.
@@ -88,6 +91,7 @@ def record(commitment: Commitment, request: HttpRequest) -> dict:
         "statement": commitment.statement.slug,
         "statement_title": commitment.statement.title,
         "statement_made_on": commitment.statement.made_on.isoformat(),
+        **download_columns(commitment),  # the predecessor's slug and the relation, when public
         "wording": commitment.wording,
         "summary": commitment.summary,
         "url": request.build_absolute_uri(commitment.get_absolute_url()),

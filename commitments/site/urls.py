@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from commitments.site import calendars, embeds, exports, feeds, images, views
+from commitments.site import calendars, embeds, exports, feeds, images, suggest, views
 from commitments.site.conditional import conditional_page
 from commitments.site.sitemaps import SITEMAPS
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
+    # Readers' evidence and corrections, for the analysts' queue (never public).
+    path("commitments/<slug:slug>/suggest/", suggest.suggest, name="commitment-suggest"),
     path("statements/", views.StatementListView.as_view(), name="statement-list"),
     path("statements/<slug:slug>/", views.StatementDetailView.as_view(), name="statement-detail"),
     path("themes/", views.ThemeListView.as_view(), name="theme-list"),

@@ -37,6 +37,7 @@ from commitments.models import (
 )
 from commitments.site.conditional import ConditionalMixin
 from commitments.site.filters import SORT_LABELS, filter_commitments
+from commitments.site.lineage import page_lineage
 from commitments.site.marking import mark_passages
 
 PAGE_SIZE = 25
@@ -264,6 +265,8 @@ class CommitmentDetailView(ConditionalMixin, DetailView):
             # Each party beside the overall verdict: its own, or the overall one applying to it.
             "party_verdicts": [(actor, own[actor.pk]) for actor in self.object.actors.all()],
             "has_party_verdicts": any(own.values()),
+            # The same pledge in earlier and later statements (site/lineage.py).
+            "lineage": page_lineage(self.object),
         }
 
 

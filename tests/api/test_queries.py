@@ -107,7 +107,7 @@ CASES = [
     ("actors", build_actors, 2),  # count; page with parent and published-commitment count joined
     ("articles", build_articles, 2),  # count; page
     ("statements", build_statements, 3),  # count; page with commitment count; parties
-    ("commitments", build_commitments, 5),  # count; page with statement; themes; actors; party statuses
+    ("commitments", build_commitments, 6),  # count; page with statement; themes; actors; party statuses; lineage
     ("status-updates", build_status_updates, 3),  # count; page with commitment, party, correction; evidence
     (
         "quotes",
@@ -149,8 +149,8 @@ def test_stats_take_five_queries_whatever_the_data(client, django_assert_num_que
 
 def test_a_commitment_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries, seeded):
     # Commitment with statement; themes; actors; party statuses; published updates with their
-    # party and correction; their evidence; links with articles.
-    with django_assert_num_queries(7):
+    # party and correction; their evidence; links with articles; lineage (none: one step).
+    with django_assert_num_queries(8):
         assert client.get("/api/v1/commitments/lawful-access-data-access-agreement/").status_code == 200
 
 
@@ -167,7 +167,7 @@ def test_a_commitment_detail_costs_the_same_with_many_updates_and_parties(client
             for n in range(ROWS)
         ]
     )  # fmt: skip
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         body = client.get(f"/api/v1/commitments/{commitment.slug}/").json()
     assert len(body["timeline"]) == ROWS + 2 and len(body["party_statuses"]) == 2
 

@@ -138,7 +138,7 @@ def test_concurrent_requests_are_all_counted_in_redis(settings):
 @pytest.fixture
 def clock(monkeypatch):
     now = {"t": 1_000_020.0}  # 1_000_020 // 60 * 60 = 999_960: a minute starts at 999_960
-    monkeypatch.setattr("commitments.api.throttling.time.time", lambda: now["t"])
+    monkeypatch.setattr("commitments.infra.ratelimit.time.time", lambda: now["t"])  # the shared window
     return now
 
 

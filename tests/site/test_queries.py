@@ -17,8 +17,8 @@ PAGES = {
     # as above, plus one lookup each for the theme and actor slugs given
     "/commitments/?q=Commitment&theme={theme}&actor={actor}&status=met&overdue=no&sort=title": 10,
     # version; commitment + statement; themes; actors; statement's articles; updates; their evidence;
-    # article links + articles; quotes + speakers
-    "/commitments/{commitment}/": 9,
+    # article links + articles; quotes + speakers; lineage (one step when it stands alone)
+    "/commitments/{commitment}/": 10,
     # version; count; rows with commitment counts; parties
     "/statements/": 4,
     # version; statement; parties; articles; commitments; quotes; totals for its status bar
