@@ -118,6 +118,7 @@ SAMPLES = {
     "commitments:dashboard": "/",
     "commitments:commitment-list": "/commitments/",
     "commitments:commitment-detail": "/commitments/cyber/",
+    "commitments:commitment-suggest": "/commitments/cyber/suggest/",
     "commitments:statement-list": "/statements/",
     "commitments:statement-detail": "/statements/summit/",
     "commitments:theme-list": "/themes/",
