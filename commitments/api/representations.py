@@ -23,7 +23,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from commitments.api import querysets
-from commitments.domain.rows import with_names
+from commitments.domain.rows import NO_VERDICT, party_statuses, verdicts_in_force, with_names
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
 
@@ -135,19 +135,6 @@ def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
     return grouped
 
 
-def _party_statuses(ids: list[int]) -> dict[int, list[Row]]:
-    """{commitment id: its parties' verdicts in force}, as PartyStatusSerializer shows them."""
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        querysets.party_verdicts()
-        .filter(commitment_id__in=ids)
-        .values_list("commitment_id", "party__slug", "status", "as_of")
-    )
-    for commitment_id, party, status, as_of in rows:
-        grouped[commitment_id].append({"party": party, "status": status, "as_of": _date(as_of)})
-    return grouped
-
-
 # --- Representations ---------------------------------------------------------------------------
 
 
@@ -176,6 +163,10 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
         "status_label": STATUS_LABELS[status],
         "score": STATUS_SCORES[status],
         "is_overdue": is_overdue(target_date, status, today),
+        "status_as_of": row["status_as_of"],
+        "last_assessed": row["last_assessed"],
+        "status_rationale": row["status_rationale"],
+        "status_evidence": row["status_evidence"],
         "party_statuses": row["party_statuses"],
         "target_date": _date(target_date),
         "target_wording": row["target_wording"],
@@ -200,21 +191,25 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
 
 
 def commitments(rows: Iterable[Row], request) -> list[Row]:
-    """A page of commitment rows as CommitmentSerializer(many=True) shows them: three more queries."""
+    """A page of commitment rows as CommitmentSerializer(many=True) shows them: five more queries
+    (themes, actors, party statuses, verdicts in force, their evidence)."""
     return _commitments(rows, Output(request))
 
 
 def _commitments(rows: Iterable[Row], out: Output) -> list[Row]:
     today = timezone.localdate()
     rows = with_names(list(rows))
-    parties = _party_statuses([row["id"] for row in rows]) if rows else {}
+    ids = [row["id"] for row in rows]
+    parties = party_statuses(ids) if rows else {}
+    verdicts = verdicts_in_force(ids, out.origin) if rows else {}
     for row in rows:
         row["party_statuses"] = parties.get(row["id"], [])
+        row.update(verdicts.get(row["id"], NO_VERDICT))
     return [commitment(row, out, today) for row in rows]
 
 
 def commitment_detail(row: Row, request) -> Row:
-    """One commitment row as CommitmentDetailSerializer shows it: six more queries."""
+    """One commitment row as CommitmentDetailSerializer shows it: eight more queries."""
     out = Output(request)
     data = _commitments([row], out)[0]
     updates = list(querysets.timeline().filter(commitment_id=row["id"]).prefetch_related(None).values(*UPDATE_COLUMNS))
