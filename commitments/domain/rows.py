@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from commitments.infra.paths import detail_path
+from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import LATEST_FIRST, STATUS_LABELS, STATUS_SCORES, Commitment, Status, StatusUpdate, is_overdue
 
 Row = dict[str, Any]
@@ -194,9 +194,24 @@ def party_statuses(ids: list[int]) -> dict[int, list[Row]]:
 NO_VERDICT: Row = {"status_as_of": None, "last_assessed": None, "status_rationale": None, "status_evidence": []}
 
 
+def _addresses(origin: str, view_name: str) -> Callable[[str], str]:
+    """slug -> the absolute address of `view_name` for it, its pattern reversed once (paths.py)."""
+    before, after = detail_path_parts(view_name, "slug")
+
+    def address(slug: str) -> str:
+        if is_plain("slug", slug):
+            return f"{origin}{before}{slug}{after}"
+        return origin + detail_path(view_name, slug=slug)
+
+    return address
+
+
 def _records(rows: list[Row], origin: str, today: datetime.date) -> list[Row]:
     if not rows:
         return []
+    page = _addresses(origin, "commitments:commitment-detail")
+    statement_page = _addresses(origin, "commitments:statement-detail")
+    api = _addresses(origin, "api:commitment-detail")
     ids = [row["id"] for row in rows]
     themes, actors = names_by_commitment("themes", ids), names_by_commitment("actors", ids)
     parties, verdicts = party_statuses(ids), verdicts_in_force(ids, origin)
@@ -225,9 +240,9 @@ def _records(rows: list[Row], origin: str, today: datetime.date) -> list[Row]:
                 "statement_made_on": _date(row["statement__made_on"]),
                 "wording": row["wording"],
                 "summary": row["summary"],
-                "url": origin + detail_path("commitments:commitment-detail", slug=slug),
-                "statement_url": origin + detail_path("commitments:statement-detail", slug=statement),
-                "api_url": origin + detail_path("api:commitment-detail", slug=slug),
+                "url": page(slug),
+                "statement_url": statement_page(statement),
+                "api_url": api(slug),
                 "created_at": _moment(row["created_at"]),
                 "updated_at": _moment(row["updated_at"]),
             }
