@@ -1,7 +1,9 @@
 """Query parameters of the list endpoints, one FilterSet per resource.
 
 Every parameter is strict: a value that cannot be understood answers 400 naming the parameter,
-never a silently ignored filter. Parameters the API does not know are ignored.
+never a silently ignored filter, and so does a parameter the endpoint does not know
+(refuse_unknown_parameters). The commitments' parameters are also those of the site's list and
+downloads (commitments.site.filters), with the same value syntax.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
+from rest_framework.exceptions import ValidationError
 
+from commitments.domain.rows import ORDERING_FIELDS, ordering_expressions
 from commitments.domain.search import search_commitments
 from commitments.infra.forms import FormClassOnce
 from commitments.models import (
@@ -35,7 +39,8 @@ class StrictBooleanField(forms.Field):
             return None
         if value in ("true", "false"):
             return value == "true"
-        raise forms.ValidationError(f"Use true or false, not {value!r}.", code="invalid")
+        # The value goes in as a parameter: a "%" in it must not be read as a format directive.
+        raise forms.ValidationError("Use true or false, not %(value)r.", code="invalid", params={"value": value})
 
 
 # Typed parameters: left empty they would be silently ignored. Text and slugs may be empty (no filter).
@@ -49,7 +54,8 @@ class StrictForm(forms.Form):
         cleaned = super().clean()
         for name, field in self.fields.items():
             values = self.data.getlist(name)
-            if not isinstance(field, forms.MultipleChoiceField) and len(values) > 1:
+            repeatable = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            if not repeatable and len(values) > 1:
                 self.add_error(name, f"Give {name} once; it takes a single value.")
             elif (
                 isinstance(field, TYPED_FIELDS)
@@ -60,6 +66,17 @@ class StrictForm(forms.Form):
             elif isinstance(field, BaseCSVField) and "" in (cleaned.get(name) or []):
                 self.add_error(name, f"{name} has an empty entry; separate values with single commas.")
         return cleaned
+
+
+def refuse_unknown_parameters(query_params, known: set[str]) -> None:
+    """400 naming every parameter of the request that is not in `known`: a misspelt filter
+    (`?q=` for `?search=`) would otherwise answer every record as if it matched."""
+    unknown = [name for name in query_params if name not in known]
+    if unknown:
+        accepted = ", ".join(sorted(known))
+        raise ValidationError(
+            {name: [f"Unknown parameter {name!r}; this endpoint takes {accepted}."] for name in unknown}
+        )
 
 
 class ApiFilterSet(FormClassOnce, filters.FilterSet):
@@ -233,6 +250,40 @@ class ArticleFilter(ApiFilterSet):
         return queryset.filter(Exists(linked) | Exists(evidence))
 
 
+class CommitmentOrderingFilter(StableOrderingFilter):
+    """The commitments' ordering, by the one definition the site and downloads use too
+    (rows.ordering_expressions: status in the vocabulary's order, no target date last)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*ordering_expressions(value))
+
+
+def slugs_filter(field_name: str, queryset: QuerySet, noun: str, **kwargs) -> filters.ModelMultipleChoiceFilter:
+    """One or several related records by slug (repeat the parameter; any of them matches)."""
+    relation = field_name[:-1]  # themes -> theme
+
+    def any_of(commitments: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return commitments
+        # EXISTS rather than a join: no duplicate rows when a commitment has several of them.
+        through = getattr(Commitment, field_name).through
+        return commitments.filter(
+            Exists(through.objects.filter(commitment=OuterRef("pk"), **{f"{relation}__in": value}))
+        )
+
+    return filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=queryset,
+        method=any_of,
+        help_text=kwargs.pop("help_text", f"Slug of a {noun}; repeat the parameter for any of several."),
+        error_messages={"invalid_choice": f"No {noun} has the slug '%(value)s'."},
+        **kwargs,
+    )
+
+
 class StatementFilter(ApiFilterSet):
     search = search_filter("title", "summary", "event", "place")
     kind = filters.ChoiceFilter(
@@ -261,8 +312,13 @@ class CommitmentFilter(ApiFilterSet):
         help_text="Words to look for in the title, summary and wording, or in theme and actor names. "
         "On PostgreSQL, results come best match first unless ordering is given.",
     )
-    theme = slug_filter("themes", Theme.objects.all(), "theme")
-    actor = slug_filter("actors", Actor.objects.all(), "actor", help_text="Slug of an actor who owes the commitment.")
+    theme = slugs_filter("themes", Theme.objects.all(), "theme")
+    actor = slugs_filter(
+        "actors",
+        Actor.objects.all(),
+        "actor",
+        help_text="Slug of an actor who owes the commitment; repeat the parameter for any of several.",
+    )
     status = status_filter()
     statement = slug_filter("statement", Statement.objects.published(), "published statement")
     overdue = StrictBooleanFilter(
@@ -277,8 +333,15 @@ class CommitmentFilter(ApiFilterSet):
     )
     changed_since = ChangedSinceFilter()
     # Declared last: it re-sorts whatever the search ranked.
-    ordering = ordering_filter(
-        "title", "status", "target_date", "updated_at", "created_at", made_on="statement__made_on"
+    ordering = CommitmentOrderingFilter(
+        fields=[(name, name) for name in ORDERING_FIELDS],
+        help_text=f"Comma-separated fields to sort by ({', '.join(ORDERING_FIELDS)}); prefix one with - for "
+        "descending order. Status sorts in the order of the vocabulary; commitments without a target date "
+        "come last either way.",
+        error_messages={
+            "invalid_choice": f"Cannot order by '%(value)s'; use {', '.join(ORDERING_FIELDS)}, each optionally "
+            "prefixed with -."
+        },
     )
 
     class Meta(ApiFilterSet.Meta):

@@ -13,7 +13,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-from commitments.infra.spreadsheet import csv_cell
+from commitments.infra.spreadsheet import csv_cell, csv_lines, list_item
 
 _fallback_encoder = JSONEncoder()
 
@@ -32,16 +32,6 @@ class ORJSONRenderer(JSONRenderer):
         return content.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
 
 
-def _list_item_key(item: Any) -> Any:
-    # Lists of embedded objects (themes, actors, evidence) collapse to their slugs, or ids; a
-    # party's status to party=status.
-    if isinstance(item, dict):
-        if "party" in item:
-            return f"{item['party']}={item['status']}"
-        return item.get("slug", item.get("id"))
-    return item
-
-
 def csv_columns(serializer: serializers.Serializer) -> list[tuple[str, str | None]]:
     """Flat columns of a serializer: (field, sub-field) pairs; embedded objects get one column per field."""
     columns: list[tuple[str, str | None]] = []
@@ -54,7 +44,8 @@ def csv_columns(serializer: serializers.Serializer) -> list[tuple[str, str | Non
 
 
 class CSVRenderer(BaseRenderer):
-    """One row per result, flat columns; list fields are joined with `|`."""
+    """One row per result, flat columns; list fields are joined with `|`. A view with
+    `record_columns` hands records in those columns (the commitments: the downloads' columns)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -64,6 +55,13 @@ class CSVRenderer(BaseRenderer):
         renderer_context = renderer_context or {}
         view = renderer_context["view"]
         rows = data["results"] if isinstance(data, dict) and "results" in data else data
+        record_columns = getattr(view, "record_columns", None)
+        response = renderer_context.get("response")
+        if response is not None:
+            response["Content-Disposition"] = f'attachment; filename="{view.basename}s.csv"'
+        if record_columns:
+            # Records in the downloads' columns (rows.records), by their one writer.
+            return "".join(csv_lines(rows, record_columns)).encode(self.charset)
         columns = csv_columns(view.get_serializer())
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -71,13 +69,10 @@ class CSVRenderer(BaseRenderer):
         for row in rows:
             writer.writerow(
                 [
-                    csv_cell((row.get(name) or {}).get(sub) if sub else row.get(name), item=_list_item_key)
+                    csv_cell((row.get(name) or {}).get(sub) if sub else row.get(name), item=list_item)
                     for name, sub in columns
                 ]
             )
-        response = renderer_context.get("response")
-        if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{view.basename}s.csv"'
         return out.getvalue().encode(self.charset)
 
 

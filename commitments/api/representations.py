@@ -24,7 +24,7 @@ from rest_framework import serializers
 
 from commitments.api import querysets
 from commitments.domain.lineage import api_lineage, lineages
-from commitments.domain.rows import with_names
+from commitments.domain.rows import NO_VERDICT, party_statuses, verdicts_in_force, with_names
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
 
@@ -136,19 +136,6 @@ def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
     return grouped
 
 
-def _party_statuses(ids: list[int]) -> dict[int, list[Row]]:
-    """{commitment id: its parties' verdicts in force}, as PartyStatusSerializer shows them."""
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        querysets.party_verdicts()
-        .filter(commitment_id__in=ids)
-        .values_list("commitment_id", "party__slug", "status", "as_of")
-    )
-    for commitment_id, party, status, as_of in rows:
-        grouped[commitment_id].append({"party": party, "status": status, "as_of": _date(as_of)})
-    return grouped
-
-
 # --- Representations ---------------------------------------------------------------------------
 
 
@@ -177,6 +164,10 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
         "status_label": STATUS_LABELS[status],
         "score": STATUS_SCORES[status],
         "is_overdue": is_overdue(target_date, status, today),
+        "status_as_of": row["status_as_of"],
+        "last_assessed": row["last_assessed"],
+        "status_rationale": row["status_rationale"],
+        "status_evidence": row["status_evidence"],
         "party_statuses": row["party_statuses"],
         "target_date": _date(target_date),
         "target_wording": row["target_wording"],
@@ -207,24 +198,28 @@ def _alone(row: Row) -> list[Row]:
 
 
 def commitments(rows: Iterable[Row], request) -> list[Row]:
-    """A page of commitment rows as CommitmentSerializer(many=True) shows them: four more queries,
-    and one more per step of the longest lineage among them."""
+    """A page of commitment rows as CommitmentSerializer(many=True) shows them: five more queries
+    (themes, actors, party statuses, verdicts in force, their evidence), and one more per step of
+    the longest lineage among them."""
     return _commitments(rows, Output(request))
 
 
 def _commitments(rows: Iterable[Row], out: Output) -> list[Row]:
     today = timezone.localdate()
     rows = with_names(list(rows))
-    parties = _party_statuses([row["id"] for row in rows]) if rows else {}
-    lines = lineages([row["id"] for row in rows]) if rows else {}
+    ids = [row["id"] for row in rows]
+    parties = party_statuses(ids) if rows else {}
+    verdicts = verdicts_in_force(ids, out.origin) if rows else {}
+    lines = lineages(ids) if rows else {}
     for row in rows:
         row["party_statuses"] = parties.get(row["id"], [])
+        row.update(verdicts.get(row["id"], NO_VERDICT))
         row["lineage"] = api_lineage(lines[row["id"]]) if row["id"] in lines else _alone(row)
     return [commitment(row, out, today) for row in rows]
 
 
 def commitment_detail(row: Row, request) -> Row:
-    """One commitment row as CommitmentDetailSerializer shows it: seven more queries, and one
+    """One commitment row as CommitmentDetailSerializer shows it: eight more queries, and one
     more per step of its lineage."""
     out = Output(request)
     data = _commitments([row], out)[0]

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.api import querysets
-from commitments.domain import lineage
+from commitments.domain import lineage, rows
 from commitments.infra.paths import detail_path
 from commitments.models import (
     Actor,
@@ -275,6 +275,19 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
         help_text="Each party's own status, where a verdict on that party alone is published; `status` is the "
         "verdict on the commitment as a whole."
     )
+    status_as_of = serializers.SerializerMethodField(
+        help_text="Since when `status` holds: the date of the verdict that gave it (a later verdict that kept "
+        "it does not move it); null when not rated."
+    )
+    last_assessed = serializers.SerializerMethodField(
+        help_text="The date of the latest verdict on the commitment as a whole, even one that kept the status; "
+        "null when none."
+    )
+    status_rationale = serializers.SerializerMethodField(help_text="The rationale of the verdict in force, or null.")
+    status_evidence = serializers.SerializerMethodField(
+        help_text="Addresses of the evidence for the verdict in force: each article's own address, or its address "
+        "in the API when the tracker holds only a copy."
+    )
     themes = ThemeRefSerializer(many=True, read_only=True)
     actors = ActorRefSerializer(many=True, read_only=True)
     statement = StatementRefSerializer(read_only=True)
@@ -289,10 +302,35 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
         model = Commitment
         fields = [
             "id", "slug", "title", "summary", "wording", "status", "status_label", "score", "is_overdue",
-            "party_statuses", "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "lineage",
+            "status_as_of", "last_assessed", "status_rationale", "status_evidence", "party_statuses", "target_date", "target_wording", "amount", "currency", "themes", "actors", "statement", "lineage",
             "state", "url", "api_url", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def _in_force(self, commitment: Commitment) -> dict:
+        # Lists are built from rows (representations.py); one record looks its verdict up once.
+        found = getattr(commitment, "_verdict_in_force", None)
+        if found is None:
+            origin = self.context["request"].build_absolute_uri("/")[:-1]
+            found = rows.verdicts_in_force([commitment.pk], origin).get(commitment.pk, rows.NO_VERDICT)
+            commitment._verdict_in_force = found
+        return found
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_status_as_of(self, commitment: Commitment) -> str | None:
+        return self._in_force(commitment)["status_as_of"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_last_assessed(self, commitment: Commitment) -> str | None:
+        return self._in_force(commitment)["last_assessed"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_status_rationale(self, commitment: Commitment) -> str | None:
+        return self._in_force(commitment)["status_rationale"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_status_evidence(self, commitment: Commitment) -> list[str]:
+        return self._in_force(commitment)["status_evidence"]
 
 
 class CorrectionsMixin(serializers.Serializer):

@@ -27,6 +27,7 @@ from commitments.api import filters, querysets, representations, serializers, wr
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
 from commitments.api.stats import public_stats
 from commitments.api.writes import as_drf_error
+from commitments.domain import rows
 from commitments.domain.services import delete_status_update
 from commitments.models import (
     LATEST_FIRST,
@@ -60,6 +61,20 @@ class ApiBehaviour:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_nul_bytes(request)
+        filters.refuse_unknown_parameters(request.query_params, self.known_parameters())
+
+    def known_parameters(self) -> set[str]:
+        """The query parameters this request may carry: `format`, and on a list its filters and
+        its paginator's parameters."""
+        known = {"format"}
+        if getattr(self, "action", None) == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            known |= set(filterset_class.base_filters) if filterset_class else set()
+            paginator = getattr(self, "paginator", None)
+            for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
+                if getattr(paginator, attribute, None):
+                    known.add(getattr(paginator, attribute))
+        return known
 
     def handle_exception(self, exc):
         # A rule of the domain refused the write (a save guard, a service): bad input, so 400, never 500.
@@ -350,10 +365,19 @@ class CommitmentViewSet(
     # Reads build their JSON from plain rows (representations.py): the same shape as the
     # serializers, in the same queries, without a model instance and field objects per value.
 
+    # The CSV has the downloads' columns, written by the same writer (renderers.CSVRenderer).
+    record_columns = rows.RECORD_COLUMNS
+
     def list(self, request, *args, **kwargs) -> Response:
         # Queries: the count; the page with its statements; the page's themes; its actors; its
-        # parties' statuses.
+        # parties' statuses; its verdicts in force; their evidence. The same for the CSV.
         queryset = self.filter_queryset(self.get_queryset())
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            origin = request.build_absolute_uri("/")[:-1]
+            page = self.paginator.paginate_queryset(
+                queryset, request, view=self, rows=lambda page: rows.records(page, origin)
+            )
+            return self.get_paginated_response(page)
         page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.commitment_rows)
         return self.get_paginated_response(representations.commitments(page, request))
 

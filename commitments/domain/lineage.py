@@ -103,21 +103,24 @@ def api_lineage(line: list[Row]) -> list[Row]:
     ]
 
 
-def download_columns(commitment: Commitment) -> Row:
-    """The downloads' "predecessor" (slug) and "predecessor_relation", empty unless the public sees it."""
-    slug = public_predecessor_slug(commitment)
-    return {"predecessor": slug, "predecessor_relation": commitment.predecessor_relation if slug else ""}
+def download_columns(row: Row) -> Row:
+    """The downloads' "predecessor" (slug) and "predecessor_relation" from a plain row of
+    PREDECESSOR_SOURCE, both empty unless the public sees the predecessor."""
+    public = (
+        row["predecessor__slug"] is not None
+        and row["predecessor__state"] == PublicationState.PUBLISHED
+        and row["predecessor__statement__state"] == PublicationState.PUBLISHED
+    )
+    return {
+        "predecessor": row["predecessor__slug"] if public else "",
+        "predecessor_relation": row["predecessor_relation"] if public else "",
+    }
 
 
-def public_predecessor_slug(commitment: Commitment) -> str:
-    """The predecessor's slug when the public may see it, else "" (the downloads' column).
-    Reads `predecessor__statement` as selected with the commitment."""
-    predecessor = commitment.predecessor
-    if predecessor is None or predecessor.state != PublicationState.PUBLISHED:
-        return ""
-    if predecessor.statement.state != PublicationState.PUBLISHED:
-        return ""
-    return predecessor.slug
+# The values() a row needs for download_columns (joined with the commitment's own row).
+PREDECESSOR_SOURCE = (
+    "predecessor__slug", "predecessor__state", "predecessor__statement__state", "predecessor_relation",
+)  # fmt: skip
 
 
 @receiver(pre_save, sender=Commitment, dispatch_uid="commitment_lineage_guard")

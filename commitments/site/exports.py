@@ -1,164 +1,230 @@
-"""Downloads of published commitments as CSV and JSON, streamed row by row.
+"""Downloads of published commitments: CSV, a JSON array, NDJSON, and a Frictionless data
+package that describes the CSV.
 
-Both accept the list page's filters (commitments.site.filters), so "download these" gives exactly the
-rows the reader is looking at, in the same order. Rows are read in chunks with their themes and
-actors prefetched per chunk, and written as they are read: a large export never sits in memory.
+Every download takes the list page's parameters (commitments.site.filters, the API's names), so
+"download these" gives exactly the rows the reader is looking at, in the same order; a parameter
+it does not know, or a value it cannot use, answers 400 naming it. Rows are read as plain rows in
+chunks (domain.rows.records) and written as they are read: a large export never sits in memory,
+and no model instance is built for it.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
-from commitments.domain.lineage import download_columns
-from commitments.infra.spreadsheet import CellFormat, csv_cell
-from commitments.models import Actor, Commitment, StatusUpdate, Theme
-from commitments.site.filters import filter_commitments
+from commitments.domain.rows import RECORD_COLUMNS, records
+from commitments.infra.spreadsheet import csv_lines
+from commitments.lineage import Relation
+from commitments.models import Status
+from commitments.site.filters import filter_commitments, unknown_parameters
 
 CHUNK_SIZE = 500
 
-COLUMNS = [
-    "slug",
-    "title",
-    "status",
-    "status_label",
-    "score",
-    "overdue",
-    "target_date",
-    "target_wording",
-    "amount",
-    "currency",
-    "themes",
-    "actors",
-    "party_statuses",
-    "statement",
-    "statement_title",
-    "statement_made_on",
-    "predecessor",
-    "predecessor_relation",
-    "wording",
-    "summary",
-    "url",
-    "statement_url",
-    "updated_at",
-]
+# The downloads' own parameter, beside the filters: bom=1 starts the CSV with a byte-order mark,
+# without which Excel opening the file by double-click reads UTF-8 as another encoding.
+OPTIONS = ("bom",)
 
-# The downloads spell booleans as yes/no and join lists with ";" (the API: true/false and "|").
-CELLS = CellFormat(true="yes", false="no", separator=";")
+# Longest part of a file name made from the filters; the date always follows it.
+FILENAME_FILTERS_LIMIT = 120
+
+# The licence the data is published under, unless the settings name another (same shape).
+DEFAULT_DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
-def with_relations(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """Commitments with their statement, themes and actors, in three queries whatever the rows
-    (the downloads; the list pages read plain rows, domain.rows.list_items)."""
-    return queryset.select_related("statement", "predecessor__statement").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
-        Prefetch("actors", queryset=Actor.objects.only("name", "slug")),
-        # Each party's own verdict in force (StatusUpdate.is_current), oldest party first.
-        Prefetch(
-            "updates",
-            queryset=StatusUpdate.objects.party_verdicts()
-            .only("commitment_id", "status", "as_of", "party__slug")
-            .order_by("party__slug"),
-            to_attr="party_verdicts",
-        ),
-    )
+def _origin(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]  # scheme://host
 
 
-def record(commitment: Commitment, request: HttpRequest) -> dict:
-    return {
-        "slug": commitment.slug,
-        "title": commitment.title,
-        "status": commitment.status,
-        "status_label": commitment.get_status_display(),
-        "score": commitment.score,
-        "overdue": commitment.is_overdue,
-        "target_date": commitment.target_date.isoformat() if commitment.target_date else None,
-        "target_wording": commitment.target_wording,
-        "amount": str(commitment.amount) if commitment.amount is not None else None,
-        "currency": commitment.currency,
-        "themes": [theme.slug for theme in commitment.themes.all()],
-        "actors": [actor.slug for actor in commitment.actors.all()],
-        # "party:status" in the CSV; {"party", "status", "as_of"} objects in the JSON.
-        "party_statuses": [
-            {"party": update.party.slug, "status": update.status, "as_of": update.as_of.isoformat()}
-            for update in commitment.party_verdicts
-        ],
-        "statement": commitment.statement.slug,
-        "statement_title": commitment.statement.title,
-        "statement_made_on": commitment.statement.made_on.isoformat(),
-        **download_columns(commitment),  # the predecessor's slug and the relation, when public
-        "wording": commitment.wording,
-        "summary": commitment.summary,
-        "url": request.build_absolute_uri(commitment.get_absolute_url()),
-        "statement_url": request.build_absolute_uri(commitment.statement.get_absolute_url()),
-        "updated_at": commitment.updated_at.isoformat(),
-    }
+def _refusal(lines: list[str]) -> HttpResponse:
+    body = "The download was not made because of these parameters:\n" + "\n".join(lines) + "\n"
+    return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
 
 
-class _Echo:
-    """csv.writer wants a file; this one hands each written line straight back."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _records(request: HttpRequest, queryset) -> Iterator[dict]:
-    for commitment in with_relations(queryset).iterator(chunk_size=CHUNK_SIZE):
-        yield record(commitment, request)
-
-
-def _filtered(request: HttpRequest):
-    """The filtered queryset, or a 400 response naming every bad parameter."""
+def _filtered(request: HttpRequest, options: tuple[str, ...] = ()) -> tuple[QuerySet | None, HttpResponse | None]:
+    """The filtered queryset, or a 400 response naming every parameter at fault."""
+    unknown = unknown_parameters(request.GET, allowed=options)
+    if unknown:
+        return None, _refusal(
+            [f"{name}: not a parameter of the downloads (docs/api.md lists them)." for name in unknown]
+        )
+    bad_options = [
+        f"{name}: give {name}=1 or leave it out, not “{value}”."
+        for name in options
+        for value in request.GET.getlist(name)
+        if value not in ("0", "1")
+    ]
     filterset = filter_commitments(request.GET)
-    if not filterset.is_valid():
-        lines = [f"{name}: {message}" for name, messages in filterset.form.errors.items() for message in messages]
-        body = "The download was not made because of these parameters:\n" + "\n".join(lines) + "\n"
-        return None, HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+    if bad_options or not filterset.is_valid():
+        errors = [f"{name}: {message}" for name, messages in filterset.form.errors.items() for message in messages]
+        return None, _refusal(errors + bad_options)
     return filterset.qs, None
 
 
-def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def filename(request: HttpRequest, extension: str) -> str:
+    """`commitments_<filters>_<date>.<extension>`: what was filtered (or "all") and the day it
+    was made, in letters a file system and the Content-Disposition header take as they are."""
+    parts = [
+        slugify(f"{key}-{value}")
+        for key, values in request.GET.lists()
+        if key not in OPTIONS
+        for value in values
+        if value
+    ]
+    filters = "_".join(part for part in parts if part)[:FILENAME_FILTERS_LIMIT].strip("-_") or "all"
+    return f"commitments_{filters}_{timezone.localdate().isoformat()}.{extension}"
+
+
+def _attachment(response: StreamingHttpResponse, name: str) -> StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+def _records(request: HttpRequest, queryset: QuerySet) -> Iterator[dict]:
+    return records(queryset, _origin(request), chunk_size=CHUNK_SIZE)
+
+
 def export_csv(request: HttpRequest) -> HttpResponse:
-    queryset, error = _filtered(request)
+    queryset, error = _filtered(request, OPTIONS)
     if error:
         return error
-    writer = csv.writer(_Echo())
+    lines = csv_lines(_records(request, queryset), RECORD_COLUMNS, bom=request.GET.get("bom") == "1")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename(request, "csv"))
 
-    def lines() -> Iterator[str]:
-        yield writer.writerow(COLUMNS)
-        for row in _records(request, queryset):
-            row["party_statuses"] = [f"{p['party']}:{p['status']}" for p in row["party_statuses"]]
-            yield writer.writerow([csv_cell(row[column], CELLS) for column in COLUMNS])
 
-    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), "commitments.csv")
+def _json(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False)
 
 
 def export_json(request: HttpRequest) -> HttpResponse:
+    """A JSON array of records, as pandas.read_json and most tools read it."""
     queryset, error = _filtered(request)
     if error:
         return error
-    header = {
-        "generated_at": timezone.now().isoformat(),
-        "source": request.build_absolute_uri(),
-        "columns": COLUMNS,
-    }
 
     def chunks() -> Iterator[str]:
-        # The object is written by hand around the streamed array so no row waits for the others.
-        yield json.dumps(header, ensure_ascii=False)[:-1] + ', "commitments": ['
-        for i, row in enumerate(_records(request, queryset)):
-            yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
-        yield "\n]}\n"
+        # The array is written by hand around the streamed records so no row waits for the others.
+        yield "["
+        for i, record in enumerate(_records(request, queryset)):
+            yield ("," if i else "") + "\n" + _json(record)
+        yield "\n]\n"
 
-    return _attachment(
-        StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8"), "commitments.json"
-    )
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    return _attachment(response, filename(request, "json"))
+
+
+def export_ndjson(request: HttpRequest) -> HttpResponse:
+    """The same records, one JSON object a line, for tools that read a stream line by line."""
+    queryset, error = _filtered(request)
+    if error:
+        return error
+    lines = (_json(record) + "\n" for record in _records(request, queryset))
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    return _attachment(response, filename(request, "ndjson"))
+
+
+# --- The data package ------------------------------------------------------------------------
+
+_TEXT = {"type": "string"}
+_DATE = {"type": "date", "format": "%Y-%m-%d"}
+_LIST = "Separated by |."
+FIELDS: dict[str, dict] = {
+    "id": {"type": "integer", "description": "The commitment's id: stable, the key to store it by."},
+    "slug": {**_TEXT, "description": "The commitment's address on the site and in the API."},
+    "title": _TEXT,
+    "status": {**_TEXT, "constraints": {"enum": list(Status.values)}, "description": "Its overall status."},
+    "status_label": _TEXT,
+    "score": {"type": "integer", "description": "-1, 0 or +1; empty when not rated."},
+    "is_overdue": {
+        "type": "boolean",
+        "trueValues": ["true"],
+        "falseValues": ["false"],
+        "description": "Past its target date and neither met nor broken.",
+    },
+    "status_as_of": {**_DATE, "description": "Since when the status holds: the date of the verdict that gave it."},
+    "last_assessed": {**_DATE, "description": "The date of the latest verdict, even one that kept the status."},
+    "status_rationale": {**_TEXT, "description": "Why: the rationale of the verdict in force."},
+    "status_evidence": {**_TEXT, "description": f"Addresses of the evidence for the verdict in force. {_LIST}"},
+    "party_statuses": {**_TEXT, "description": f"Each party's own verdict in force, as party=status. {_LIST}"},
+    "target_date": _DATE,
+    "target_wording": _TEXT,
+    "amount": {"type": "number", "description": "An amount committed, in `currency`."},
+    "currency": _TEXT,
+    "themes": {**_TEXT, "description": f"Theme slugs. {_LIST}"},
+    "actors": {**_TEXT, "description": f"Slugs of the actors who owe it. {_LIST}"},
+    "statement_slug": _TEXT,
+    "statement_title": _TEXT,
+    "statement_made_on": _DATE,
+    "predecessor": {**_TEXT, "description": "The slug of the commitment this one follows from (lineage), if public."},
+    "predecessor_relation": {
+        **_TEXT,
+        "constraints": {"enum": ["", *Relation.values]},
+        "description": "How it relates to its predecessor; empty without one.",
+    },
+    "wording": {**_TEXT, "description": "The exact words of the source."},
+    "summary": _TEXT,
+    "url": {**_TEXT, "format": "uri", "description": "The commitment's page on the site."},
+    "statement_url": {**_TEXT, "format": "uri"},
+    "api_url": {**_TEXT, "format": "uri", "description": "The commitment in the API."},
+    "created_at": {"type": "datetime", "description": "UTC."},
+    "updated_at": {"type": "datetime", "description": "Last change, UTC; see changed_since in the API."},
+}
+REQUIRED = ("id", "slug", "title", "status", "is_overdue", "url", "created_at", "updated_at")
+
+
+def data_package(request: HttpRequest, csv_address: str) -> dict:
+    """The Frictionless (tabular) data package describing the CSV download at `csv_address`."""
+    origin = _origin(request)
+    fields = []
+    for name in RECORD_COLUMNS:
+        field = {"name": name, **FIELDS[name]}
+        if name in REQUIRED:
+            field["constraints"] = {**field.get("constraints", {}), "required": True}
+        fields.append(field)
+    return {
+        "profile": "tabular-data-package",
+        "name": "commitment-tracker",
+        "title": "Commitments and where they stand",
+        "description": "Published commitments with their status, the verdict in force and its evidence.",
+        "homepage": origin + reverse("commitments:dashboard"),
+        "created": timezone.now().replace(microsecond=0).isoformat(),
+        "licenses": [getattr(settings, "DATA_LICENSE", DEFAULT_DATA_LICENSE)],
+        "sources": [
+            {"title": "Commitment tracker", "path": origin + reverse("commitments:dashboard")},
+            {"title": "How statuses are assessed", "path": origin + reverse("commitments:methodology")},
+        ],
+        "resources": [
+            {
+                "name": "commitments",
+                "title": "Commitments",
+                "profile": "tabular-data-resource",
+                "path": csv_address,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
+            }
+        ],
+    }
+
+
+def export_datapackage(request: HttpRequest) -> HttpResponse:
+    """/export/datapackage.json: the package of the CSV download filtered by the same parameters."""
+    _, error = _filtered(request)
+    if error:
+        return error
+    query = request.GET.urlencode()
+    csv_address = request.build_absolute_uri(reverse("commitments:export-csv")) + (f"?{query}" if query else "")
+    return JsonResponse(data_package(request, csv_address), json_dumps_params={"ensure_ascii": False, "indent": 2})

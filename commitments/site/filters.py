@@ -9,31 +9,27 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, QuerySet
 
+from commitments.domain.rows import ORDERING_FIELDS, ordering_expressions
 from commitments.domain.search import search_commitments
 from commitments.infra.forms import FormClassOnce
 from commitments.models import Actor, Commitment, Statement, Status, Theme
 
 ISO_DATE = ["%Y-%m-%d"]
 
-# Sort keys offered on the page, each with its ORDER BY. "relevance" is the search rank (PostgreSQL)
-# and the default when there is a search; otherwise newest first.
-SORTS: dict[str, tuple[str, ...]] = {
-    "newest": ("-statement__made_on", "id"),
-    "oldest": ("statement__made_on", "id"),
-    "status": ("status_position", "title", "id"),
-    "due": ("target_date_position", "target_date", "title", "id"),
-    "title": ("title", "id"),
-}
-SORT_LABELS = {
-    "relevance": "Best match, else newest",
-    "newest": "Newest statement first",
-    "oldest": "Oldest statement first",
+# The orders the page's form offers, as `ordering` values; any other the API accepts works too.
+# Unchosen, a search comes best match first (PostgreSQL), anything else newest statement first.
+ORDERING_LABELS = {
+    "": "Best match, else newest",
+    "-made_on": "Newest statement first",
+    "made_on": "Oldest statement first",
     "status": "Status",
-    "due": "Target date, soonest first",
+    "target_date": "Target date, soonest first",
     "title": "Title, A–Z",
 }
+DEFAULT_ORDERING = ["-made_on"]
+ORDERING_TEXT = ", ".join(ORDERING_FIELDS)
 
 STATUS_CHOICES_TEXT = ", ".join(Status.values)
 
@@ -59,6 +55,31 @@ class PublicFilterForm(forms.Form):
         return cleaned
 
 
+class OrderingField(forms.CharField):
+    """`ordering` as the API writes it: field names separated by commas, each optionally after "-"."""
+
+    def to_python(self, value) -> list[str]:
+        value = super().to_python(value)
+        if not value:
+            return []
+        names = value.split(",")
+        for name in names:
+            if name.lstrip("-") not in ORDERING_FIELDS or name.startswith("--"):
+                raise forms.ValidationError(
+                    "Order by %(fields)s (each optionally after -, several separated by commas), not “%(value)s”.",
+                    code="invalid_choice",
+                    params={"fields": ORDERING_TEXT, "value": name},
+                )
+        return names
+
+
+class OrderingFilter(django_filters.Filter):
+    field_class = OrderingField
+
+    def filter(self, queryset: QuerySet, value) -> QuerySet:
+        return queryset  # applied last, in CommitmentListFilter.filter_queryset
+
+
 def _through_exists(relation: str, values: QuerySet) -> Exists:
     # EXISTS rather than a join: no duplicate rows when a commitment has several matching tags.
     through = getattr(Commitment, f"{relation}s").through
@@ -66,9 +87,12 @@ def _through_exists(relation: str, values: QuerySet) -> Exists:
 
 
 class CommitmentListFilter(FormClassOnce, django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    """The parameters of /commitments/ and the downloads: the names and value syntax of
+    /api/v1/commitments/ (tests/site/test_vocabulary.py holds the two side by side)."""
+
+    search = django_filters.CharFilter(
         label="Search",
-        method="filter_q",
+        method="filter_search",
         max_length=200,
         error_messages={"max_length": "Search for at most %(limit_value)d characters (you gave %(show_value)d)."},
     )
@@ -100,38 +124,32 @@ class CommitmentListFilter(FormClassOnce, django_filters.FilterSet):
     )
     overdue = django_filters.ChoiceFilter(
         label="Overdue",
-        choices=[("yes", "Overdue only"), ("no", "Not overdue")],
+        choices=[("true", "Overdue only"), ("false", "Not overdue")],
         method="filter_overdue",
-        error_messages={"invalid_choice": "Overdue takes yes or no, not “%(value)s”."},
+        error_messages={"invalid_choice": "Overdue takes true or false, not “%(value)s”."},
     )
-    due_after = django_filters.DateFilter(
-        label="Due on or after",
+    target_after = django_filters.DateFilter(
+        label="Target date on or after",
         field_name="target_date",
         lookup_expr="gte",
         input_formats=ISO_DATE,
         error_messages={"invalid": "Give the date as YYYY-MM-DD, for example 2025-03-31."},
     )
-    due_before = django_filters.DateFilter(
-        label="Due on or before",
+    target_before = django_filters.DateFilter(
+        label="Target date on or before",
         field_name="target_date",
         lookup_expr="lte",
         input_formats=ISO_DATE,
         error_messages={"invalid": "Give the date as YYYY-MM-DD, for example 2025-03-31."},
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=list(SORT_LABELS.items()),
-        method="filter_nothing",  # applied last, in filter_queryset
-        empty_label=None,
-        error_messages={"invalid_choice": f"Sort by one of {', '.join(SORT_LABELS)}, not “%(value)s”."},
-    )
+    ordering = OrderingFilter(label="Sort by")
 
     class Meta:
         model = Commitment
         fields: list[str] = []
         form = PublicFilterForm
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_commitments(queryset, value)
 
     def filter_theme(self, queryset: QuerySet, name: str, value) -> QuerySet:
@@ -144,49 +162,55 @@ class CommitmentListFilter(FormClassOnce, django_filters.FilterSet):
         return queryset.filter(status__in=value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value == "yes":
+        if value == "true":
             return queryset.overdue()
-        if value == "no":
+        if value == "false":
             return queryset.not_overdue()
         return queryset
 
-    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset
-
     @property
-    def sort_key(self) -> str:
-        """The ordering in force: the chosen one, else best match for a search, else newest."""
+    def ordering_in_force(self) -> list[str]:
+        """The ordering in force: the chosen one; else none for a search (best match), else newest."""
         cleaned = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
-        chosen = cleaned.get("sort")
-        if chosen == "relevance" or not chosen:
-            return "relevance" if cleaned.get("q") else "newest"
-        return chosen
+        if cleaned.get("ordering"):
+            return cleaned["ordering"]
+        return [] if cleaned.get("search") else DEFAULT_ORDERING
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
-        key = self.sort_key
-        if key == "relevance":
+        ordering = self.ordering_in_force
+        if not ordering:
             return queryset  # search_commitments already ordered by rank where there is one
-        return order_commitments(queryset, key)
-
-
-def order_commitments(queryset: QuerySet, key: str) -> QuerySet:
-    if key == "status":
-        queryset = queryset.annotate(
-            status_position=Case(
-                *(When(status=status, then=Value(i)) for i, status in enumerate(Status)),
-                output_field=IntegerField(),
-            )
-        )
-    elif key == "due":
-        # Commitments without a target date go last on both databases.
-        queryset = queryset.annotate(
-            target_date_position=Case(When(target_date__isnull=True, then=Value(1)), default=Value(0))
-        )
-    return queryset.order_by(*SORTS[key])
+        return queryset.order_by(*ordering_expressions(ordering))
 
 
 def filter_commitments(data, queryset: QuerySet | None = None) -> CommitmentListFilter:
     """The list page's and the downloads' filter over published commitments only."""
     queryset = Commitment.objects.published() if queryset is None else queryset
     return CommitmentListFilter(data, queryset=queryset)
+
+
+# --- The names the site used before it adopted the API's -------------------------------------
+
+LEGACY_NAMES = {"q": "search", "due_after": "target_after", "due_before": "target_before", "sort": "ordering"}
+LEGACY_VALUES = {
+    "overdue": {"yes": "true", "no": "false"},
+    "ordering": {"newest": "-made_on", "oldest": "made_on", "due": "target_date", "relevance": ""},
+}
+
+
+def modern_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """`pairs` (a query string's) with the old names and values in the current vocabulary, or
+    None when there were none: addresses shared before keep working through a redirect."""
+    modern = []
+    for key, value in pairs:
+        new_key = LEGACY_NAMES.get(key, key)
+        new_value = LEGACY_VALUES.get(new_key, {}).get(value, value)
+        modern.append((new_key, new_value))
+    return None if modern == pairs else [(key, value) for key, value in modern if value or key not in LEGACY_VALUES]
+
+
+def unknown_parameters(data, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The parameter names of `data` the filter does not know (nor `allowed`), in order given."""
+    known = set(CommitmentListFilter.base_filters) | set(allowed)
+    return [name for name in data if name not in known]

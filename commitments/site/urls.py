@@ -10,7 +10,11 @@ app_name = "commitments"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
-    path("commitments/", views.CommitmentListView.as_view(), name="commitment-list"),
+    path(
+        "commitments/",
+        views.redirect_legacy_names(views.CommitmentListView.as_view()),
+        name="commitment-list",
+    ),
     path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
     # Readers' evidence and corrections, for the analysts' queue (never public).
     path("commitments/<slug:slug>/suggest/", suggest.suggest, name="commitment-suggest"),
@@ -29,8 +33,11 @@ urlpatterns = [
         conditional_page(feeds.CommitmentUpdatesFeed()),
         name="feed-commitment",
     ),
-    path("export/commitments.csv", exports.export_csv, name="export-csv"),
-    path("export/commitments.json", exports.export_json, name="export-json"),
+    # Downloads: the API's parameter names; former names redirect (views.redirect_legacy_names).
+    path("export/commitments.csv", views.redirect_legacy_names(exports.export_csv), name="export-csv"),
+    path("export/commitments.json", views.redirect_legacy_names(exports.export_json), name="export-json"),
+    path("export/commitments.ndjson", views.redirect_legacy_names(exports.export_ndjson), name="export-ndjson"),
+    path("export/datapackage.json", views.redirect_legacy_names(exports.export_datapackage), name="datapackage"),
     # An index of sections, each in pages of at most SITEMAP_LIMIT addresses: one file may list
     # 50,000 at most, and 100,000 commitments are more.
     path(

@@ -9,11 +9,12 @@ server one query.
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -36,7 +37,7 @@ from commitments.models import (
     published_commitment_count,
 )
 from commitments.site.conditional import ConditionalMixin
-from commitments.site.filters import SORT_LABELS, filter_commitments
+from commitments.site.filters import DEFAULT_ORDERING, ORDERING_LABELS, filter_commitments, modern_pairs
 from commitments.site.lineage import page_lineage
 from commitments.site.marking import mark_passages
 
@@ -83,6 +84,12 @@ def query_without(request: HttpRequest, name: str, value: str | None = None) -> 
     return "?" + urlencode(pairs) if pairs else "?"
 
 
+def query_of(request: HttpRequest, names: set[str]) -> str:
+    """The current query string restricted to the parameters `names`; empty when none is given."""
+    pairs = [(key, item) for key, items in request.GET.lists() if key in names for item in items]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
 # --- Pages ---------------------------------------------------------------------------------------
 
 
@@ -111,28 +118,60 @@ class DashboardView(ConditionalMixin, TemplateView):
 
 
 def tidy_query(request: HttpRequest) -> str | None:
-    """The query string without empty fields, page 1 or the default sort; None when already tidy.
+    """The query string without empty fields, page 1 or the default order; None when already tidy.
 
     A GET form submits every field, so without this a shared address would carry a tail of
-    `statement=&overdue=&due_after=…`.
+    `statement=&overdue=&target_after=…`.
     """
     pairs = [(key, item) for key, items in request.GET.lists() for item in items]
-    searching = any(key == "q" and item.strip() for key, item in pairs)
-    default_sorts = {"relevance"} if searching else {"relevance", "newest"}
+    searching = any(key == "search" and item.strip() for key, item in pairs)
+    default_orderings = set() if searching else {",".join(DEFAULT_ORDERING)}
     kept = [
         (key, item)
         for key, item in pairs
-        if item.strip() and not (key == "sort" and item in default_sorts) and not (key == "page" and item == "1")
+        if item.strip()
+        and not (key == "ordering" and item in default_orderings)
+        and not (key == "page" and item == "1")
     ]
     if kept == pairs:
         return None
     return "?" + urlencode(kept) if kept else ""
 
 
+# --- One vocabulary: addresses in the site's former parameter names ----------------------------
+
+
+def modern_query(request: HttpRequest) -> str | None:
+    """The query string in the current parameter names (filters.modern_pairs); None when it is."""
+    pairs = [(key, item) for key, items in request.GET.lists() for item in items]
+    modern = modern_pairs(pairs)
+    if modern is None:
+        return None
+    return "?" + urlencode(modern) if modern else ""
+
+
+def redirect_legacy_names(view):
+    """Answers an address written with the former names (q, due_after, overdue=yes, sort…) with
+    a permanent redirect to the same address in the current ones, so old links keep working."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        modern = modern_query(request)
+        if modern is not None:
+            return HttpResponsePermanentRedirect(request.path + modern)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class CommitmentListView(ConditionalMixin, TemplateView):
+    """The public list. Its parameters are the API's; parameters it does not know (utm_source and
+    other tracking tags) are ignored here, where the downloads refuse them."""
+
     template_name = "commitments/commitment_list.html"
 
     def get(self, request, *args, **kwargs):
+        # Former names were redirected first (redirect_legacy_names, in urls.py).
         tidy = tidy_query(request)
         if tidy is not None:
             return HttpResponseRedirect(request.path + tidy)
@@ -149,7 +188,8 @@ class CommitmentListView(ConditionalMixin, TemplateView):
         ]
         page, page_message = paginate(request, filterset.qs)
         cleaned = filterset.form.cleaned_data
-        export_query = query_without(request, "page")
+        # The downloads refuse parameters they do not know: only the filters go along.
+        export_query = query_of(request, names=set(filterset.filters))
         return {
             **super().get_context_data(**kwargs),
             "filter": filterset,
@@ -158,10 +198,9 @@ class CommitmentListView(ConditionalMixin, TemplateView):
             "errors": errors,
             "page_message": page_message,
             "active_filters": self.active_filters(cleaned),
-            "sort_key": filterset.sort_key,
-            # The form shows the sort the reader chose; unchosen means "best match, else newest".
-            "sort_chosen": cleaned.get("sort") or "relevance",
-            "sort_labels": SORT_LABELS,
+            # The form shows the order the reader chose; unchosen means "best match, else newest".
+            "ordering_chosen": ",".join(cleaned.get("ordering") or ()),
+            "ordering_labels": ordering_labels(cleaned.get("ordering")),
             "statuses": list(Status),
             # Plain rows for the check_choices and statement_options tags, which write the
             # hundreds of choices out in Python (templatetags/tracker.py says why).
@@ -174,8 +213,10 @@ class CommitmentListView(ConditionalMixin, TemplateView):
                 "status": set(cleaned.get("status") or ()),
                 "statement": cleaned["statement"].slug if cleaned.get("statement") else "",
             },
-            "export_query": "" if export_query == "?" else export_query,
-            "more_open": any(request.GET.get(name) for name in ("statement", "overdue", "due_after", "due_before")),
+            "export_query": export_query,
+            "more_open": any(
+                request.GET.get(name) for name in ("statement", "overdue", "target_after", "target_before")
+            ),
         }
 
     def statement_choices(self, chosen: Statement | None) -> list[dict]:
@@ -188,8 +229,8 @@ class CommitmentListView(ConditionalMixin, TemplateView):
         """Chips for the filters in force, each with the address that removes it."""
         request = self.request
         chips = []
-        if cleaned.get("q"):
-            chips.append({"label": f"Search: {cleaned['q']}", "url": query_without(request, "q")})
+        if cleaned.get("search"):
+            chips.append({"label": f"Search: {cleaned['search']}", "url": query_without(request, "search")})
         for name, label in (("theme", "Theme"), ("actor", "Actor")):
             for obj in cleaned.get(name) or ():
                 chips.append({"label": f"{label}: {obj.name}", "url": query_without(request, name, obj.slug)})
@@ -200,23 +241,31 @@ class CommitmentListView(ConditionalMixin, TemplateView):
                 {"label": f"Statement: {cleaned['statement'].title}", "url": query_without(request, "statement")}
             )
         if cleaned.get("overdue"):
-            label = "Overdue only" if cleaned["overdue"] == "yes" else "Not overdue"
+            label = "Overdue only" if cleaned["overdue"] == "true" else "Not overdue"
             chips.append({"label": label, "url": query_without(request, "overdue")})
-        if cleaned.get("due_after"):
+        if cleaned.get("target_after"):
             chips.append(
                 {
-                    "label": f"Due on or after {cleaned['due_after']:%-d %b %Y}",
-                    "url": query_without(request, "due_after"),
+                    "label": f"Target date on or after {cleaned['target_after']:%-d %b %Y}",
+                    "url": query_without(request, "target_after"),
                 }
             )
-        if cleaned.get("due_before"):
+        if cleaned.get("target_before"):
             chips.append(
                 {
-                    "label": f"Due on or before {cleaned['due_before']:%-d %b %Y}",
-                    "url": query_without(request, "due_before"),
+                    "label": f"Target date on or before {cleaned['target_before']:%-d %b %Y}",
+                    "url": query_without(request, "target_before"),
                 }
             )
         return chips
+
+
+def ordering_labels(chosen: list[str] | None) -> dict[str, str]:
+    """The form's choices of order, with an order written in the address that it does not offer."""
+    value = ",".join(chosen or ())
+    if value in ORDERING_LABELS:
+        return ORDERING_LABELS
+    return {**ORDERING_LABELS, value: f"As in the address ({value})"}
 
 
 class CommitmentDetailView(ConditionalMixin, DetailView):

@@ -162,7 +162,7 @@ def test_lists_download_as_csv_with_flat_columns(client, commitment):
     assert response["Content-Disposition"] == 'attachment; filename="commitments.csv"'
     [row] = read_csv(response)
     assert row["slug"] == "nato-funding"
-    assert row["statement.slug"] == commitment.statement.slug
+    assert row["statement_slug"] == commitment.statement.slug
     assert sorted(row["themes"].split("|")) == ["defence", "nato"]
     assert row["actors"] == "uk"
     assert (row["amount"], row["currency"], row["score"], row["is_overdue"]) == ("24000000000.00", "GBP", "", "false")

@@ -147,12 +147,14 @@ def test_an_article_link_to_an_unpublished_article_still_shows(client, varied):
     assert ArticleLink.objects.filter(commitment=varied["overdue"]).count() == len(body["links"])
 
 
-def test_a_detail_address_ignores_the_list_filters(client, varied):
-    # Filters are parameters of the lists; a detail names its record, for every resource.
+def test_a_detail_address_refuses_the_list_filters(client, varied):
+    # Filters are parameters of the lists; a detail names its record, for every resource, and
+    # takes only `format`.
     slug = varied["met"].slug
-    assert client.get(f"/api/v1/commitments/{slug}/", {"status": "broken"}).status_code == 200
+    assert client.get(f"/api/v1/commitments/{slug}/", {"status": "broken"}).status_code == 400
+    assert client.get(f"/api/v1/commitments/{slug}/", {"format": "json"}).status_code == 200
     theme = varied["plain"].themes.first()
-    assert client.get(f"/api/v1/themes/{theme.slug}/", {"search": "no such words"}).status_code == 200
+    assert list(client.get(f"/api/v1/themes/{theme.slug}/", {"search": "no such words"}).json()) == ["search"]
     assert client.get("/api/v1/commitments/", {"status": "broken"}).json()["count"] == 0
 
 

@@ -40,14 +40,14 @@ def test_filtering_and_clearing_filters_by_keyboard(page: Page, site):
     page.goto(site + "/commitments/")
     expect(page.get_by_role("heading", name="13 commitments")).to_be_visible()
 
-    tab_to(page, "el.id === 'id_q'")
+    tab_to(page, "el.id === 'id_search'")
     page.keyboard.type("NATO")
     tab_to(page, "el.name === 'status' && el.value === 'not_rated'")
     page.keyboard.press("Space")
     tab_to(page, "el.type === 'submit'")
     page.keyboard.press("Enter")
     # Empty fields and the default sort are dropped from the address, so it stays short to share.
-    page.wait_for_url(re.compile(r"/commitments/\?q=NATO&status=not_rated$"))
+    page.wait_for_url(re.compile(r"/commitments/\?search=NATO&status=not_rated$"))
     expect(page.get_by_role("heading", name=re.compile(r"^\d+ commitments? matching$"))).to_be_visible()
     filtered = page.locator(".item-title").count()
     assert 0 < filtered < 13

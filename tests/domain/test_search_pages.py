@@ -88,7 +88,7 @@ def test_the_api_and_the_list_page_show_the_ranked_order(matches, client):
     assert api["count"] == 14
     assert [row["slug"] for row in api["results"]] == expected[5:10]
 
-    page = client.get("/commitments/", {"q": "sanctions"})
+    page = client.get("/commitments/", {"search": "sanctions"})
     assert page.context["page_obj"].paginator.count == 14
     assert [row["slug"] for row in page.context["commitments"]] == expected[:14]
 

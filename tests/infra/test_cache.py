@@ -409,17 +409,18 @@ def test_a_list_counts_once_until_the_data_changes(client, count_cache, django_a
     for _ in range(3):
         CommitmentFactory(themes=[theme])
 
-    # The count; the page; its themes; its actors; its parties' statuses; its lineages.
-    with django_assert_num_queries(6):
+    # The count; the page; its themes; its actors; its parties' statuses; its verdicts in force
+    # (none, so no evidence to read); its lineages.
+    with django_assert_num_queries(7):
         assert client.get("/api/v1/commitments/").json()["count"] == 3
     # Another page size, the same list: the count comes from the cache.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         body = client.get("/api/v1/commitments/", {"page_size": 1}).json()
     assert body["count"] == 3 and len(body["results"]) == 1
 
     CommitmentFactory(themes=[theme])  # a save bumps the data version
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/api/v1/commitments/").json()["count"] == 4
 
 

@@ -46,5 +46,5 @@ def test_a_row_without_target_themes_or_actors_leaves_them_out(client):
 
 
 def test_an_empty_list_says_so(client):
-    html = client.get("/commitments/?q=nothing-matches-this").content.decode()
+    html = client.get("/commitments/?search=nothing-matches-this").content.decode()
     assert '<li class="empty">No commitment matches these filters.</li>' in html

@@ -132,6 +132,8 @@ SAMPLES = {
     "commitments:feed-commitment": "/feeds/commitments/cyber/",
     "commitments:export-csv": "/export/commitments.csv",
     "commitments:export-json": "/export/commitments.json",
+    "commitments:export-ndjson": "/export/commitments.ndjson",
+    "commitments:datapackage": "/export/datapackage.json",
     "commitments:sitemap": "/sitemap.xml",
     "commitments:sitemap-section": "/sitemap-commitments.xml",
     "commitments:robots": "/robots.txt",

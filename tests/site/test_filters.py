@@ -61,14 +61,14 @@ def two():
         ("?status=broken", []),
         ("?statement=old", ["alpha"]),
         ("?statement=new", ["bravo"]),
-        ("?overdue=yes", ["alpha"]),
-        ("?overdue=no", ["bravo"]),
-        ("?q=satellites", ["bravo"]),
-        ("?q=orbital+observatory", ["bravo"]),  # in the wording
-        ("?q=networks", ["alpha"]),
-        ("?q=United+Kingdom", ["bravo"]),  # an actor's name
-        ("?q=Cyber", ["alpha"]),  # a theme's name
-        ("?q=zzzz", []),
+        ("?overdue=true", ["alpha"]),
+        ("?overdue=false", ["bravo"]),
+        ("?search=satellites", ["bravo"]),
+        ("?search=orbital+observatory", ["bravo"]),  # in the wording
+        ("?search=networks", ["alpha"]),
+        ("?search=United+Kingdom", ["bravo"]),  # an actor's name
+        ("?search=Cyber", ["alpha"]),  # a theme's name
+        ("?search=zzzz", []),
         ("?theme=cyber&status=met", []),  # filters combine
         ("?theme=space&status=met&actor=uk", ["bravo"]),
     ],
@@ -79,40 +79,45 @@ def test_each_filter_matches_and_excludes(client, two, query, expected):
 
 def test_due_date_filters_include_the_day_and_exclude_the_rest(client, two):
     alpha, bravo = two
-    assert listed(client, f"?due_before={alpha.target_date:%Y-%m-%d}") == ["alpha"]
-    assert listed(client, f"?due_after={bravo.target_date:%Y-%m-%d}") == ["bravo"]
-    assert listed(client, f"?due_after={alpha.target_date:%Y-%m-%d}&due_before={bravo.target_date:%Y-%m-%d}") == [
+    assert listed(client, f"?target_before={alpha.target_date:%Y-%m-%d}") == ["alpha"]
+    assert listed(client, f"?target_after={bravo.target_date:%Y-%m-%d}") == ["bravo"]
+    assert listed(client, f"?target_after={alpha.target_date:%Y-%m-%d}&due_before={bravo.target_date:%Y-%m-%d}") == [
         "bravo",
         "alpha",
     ]
-    assert listed(client, "?due_after=2100-01-01") == []
+    assert listed(client, "?target_after=2100-01-01") == []
 
 
 def test_a_commitment_without_target_date_matches_no_due_filter(client, two):
     CommitmentFactory(slug="undated")
     assert "undated" in listed(client, "")
-    assert "undated" not in listed(client, "?due_before=2100-01-01")
-    assert "undated" not in listed(client, "?due_after=1900-01-01")
+    assert "undated" not in listed(client, "?target_before=2100-01-01")
+    assert "undated" not in listed(client, "?target_after=1900-01-01")
 
 
 @pytest.mark.parametrize(
-    "sort, expected",
+    "ordering, expected",
     [
-        ("newest", ["bravo", "alpha"]),
-        ("oldest", ["alpha", "bravo"]),
+        ("-made_on", ["bravo", "alpha"]),
+        ("made_on", ["alpha", "bravo"]),
         ("title", ["alpha", "bravo"]),
+        ("-title", ["bravo", "alpha"]),
         ("status", ["alpha", "bravo"]),  # not rated comes before met in the vocabulary
-        ("due", ["alpha", "bravo"]),
+        ("-status", ["bravo", "alpha"]),
+        ("target_date", ["alpha", "bravo"]),
+        ("-target_date", ["bravo", "alpha"]),
+        ("status,-title", ["alpha", "bravo"]),
     ],
 )
-def test_sorting(client, two, sort, expected):
-    assert listed(client, f"?sort={sort}") == expected
+def test_ordering(client, two, ordering, expected):
+    assert listed(client, f"?ordering={ordering}") == expected
 
 
 def test_sorting_by_due_date_puts_undated_last(client, two):
     CommitmentFactory(slug="undated", title="Aardvark")
-    assert listed(client, "?sort=due") == ["alpha", "bravo", "undated"]
-    assert listed(client, "?sort=title")[0] == "undated"
+    assert listed(client, "?ordering=target_date") == ["alpha", "bravo", "undated"]
+    assert listed(client, "?ordering=-target_date") == ["bravo", "alpha", "undated"]
+    assert listed(client, "?ordering=title")[0] == "undated"
 
 
 def test_drafts_are_not_offered_as_statement_choices(client, two):
@@ -162,16 +167,16 @@ def test_pagination_keeps_filters_and_pages_through_everything(client, db):
         ("?theme=no-such-theme", "There is no theme “no-such-theme”."),
         ("?actor=nobody", "There is no actor “nobody”."),
         ("?statement=nowhere", "There is no published statement"),
-        ("?overdue=maybe", "Overdue takes yes or no"),
-        ("?due_before=2021-02-30", "Give the date as YYYY-MM-DD"),
-        ("?due_after=yesterday", "Give the date as YYYY-MM-DD"),
-        ("?due_after=99999-01-01", "Give the date as YYYY-MM-DD"),
-        ("?sort=sideways", "Sort by one of"),
-        ("?q=" + "x" * 201, "Search for at most 200 characters"),
-        ("?q=%00", "NUL character"),
+        ("?overdue=maybe", "Overdue takes true or false"),
+        ("?target_before=2021-02-30", "Give the date as YYYY-MM-DD"),
+        ("?target_after=yesterday", "Give the date as YYYY-MM-DD"),
+        ("?target_after=99999-01-01", "Give the date as YYYY-MM-DD"),
+        ("?ordering=sideways", "Order by title, status"),
+        ("?search=" + "x" * 201, "Search for at most 200 characters"),
+        ("?search=%00", "NUL character"),
         ("?theme=cy%00ber", "NUL character"),
         ("?status=met%00", "NUL character"),
-        ("?due_before=2021-01-01%00", "NUL character"),
+        ("?target_before=2021-01-01%00", "NUL character"),
         ("?page=abc", "The page number must be a whole number"),
         ("?page=0", "Page numbers start at 1"),
         ("?page=-4", "Page numbers start at 1"),
@@ -197,22 +202,31 @@ def test_the_bad_value_is_escaped_in_the_message(client, two):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_unknown_parameters_are_ignored(client, two):
-    assert listed(client, "?colour=blue&utm_source=x") == ["bravo", "alpha"]
+def test_unknown_parameters_are_ignored_and_left_out_of_the_download_links(client, two):
+    assert listed(client, "?colour=blue&utm_source=x&status=met") == ["bravo"]
+    html = client.get("/commitments/?colour=blue&utm_source=x&status=met").content.decode()
+    downloads = html.split('class="downloads"')[1].split("</p>")[0]
+    assert 'href="/export/commitments.csv?status=met"' in downloads
+    assert "utm_source" not in downloads and "colour" not in downloads
 
 
-def test_searching_orders_by_relevance_unless_a_sort_is_chosen(client, two):
-    html = client.get("/commitments/?q=pledge").content.decode()
-    assert '<option value="relevance" selected>' in html
-    assert listed(client, "?q=pledge&sort=title") == ["alpha", "bravo"]
+def test_searching_orders_by_relevance_unless_an_ordering_is_chosen(client, two):
+    html = client.get("/commitments/?search=pledge").content.decode()
+    assert '<option value="" selected>Best match, else newest</option>' in html
+    assert listed(client, "?search=pledge&ordering=title") == ["alpha", "bravo"]
+
+
+def test_an_ordering_the_form_does_not_offer_is_shown_as_chosen(client, two):
+    html = client.get("/commitments/?ordering=-updated_at,title").content.decode()
+    assert '<option value="-updated_at,title" selected>As in the address (-updated_at,title)</option>' in html
 
 
 @pytest.mark.parametrize(
     "query, tidy",
     [
-        ("?q=&status=met&statement=&overdue=&due_after=&due_before=&sort=newest", "?status=met"),
-        ("?q=nato&sort=relevance", "?q=nato"),
-        ("?q=nato&sort=newest&page=1", "?q=nato&sort=newest"),
+        ("?search=&status=met&statement=&overdue=&target_after=&target_before=&ordering=-made_on", "?status=met"),
+        ("?search=nato&ordering=", "?search=nato"),
+        ("?search=nato&ordering=-made_on&page=1", "?search=nato&ordering=-made_on"),
         ("?theme=&actor=", ""),
     ],
 )
@@ -223,7 +237,29 @@ def test_a_submitted_form_redirects_to_a_short_shareable_address(client, db, que
 
 
 def test_a_tidy_address_is_not_redirected(client, db):
-    assert client.get("/commitments/?status=met&sort=title").status_code == 200
+    assert client.get("/commitments/?status=met&ordering=title").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("?q=nato", "?search=nato"),
+        ("?q=nato&sort=relevance", "?search=nato"),
+        ("?overdue=yes&theme=cyber", "?overdue=true&theme=cyber"),
+        ("?overdue=no", "?overdue=false"),
+        ("?target_after=2024-01-01&due_before=2025-01-01", "?target_after=2024-01-01&target_before=2025-01-01"),
+        ("?sort=newest", "?ordering=-made_on"),
+        ("?sort=oldest&status=met", "?ordering=made_on&status=met"),
+        ("?sort=due", "?ordering=target_date"),
+        ("?sort=title&page=2", "?ordering=title&page=2"),
+        ("?sort=status", "?ordering=status"),
+    ],
+)
+def test_addresses_in_the_former_names_redirect_permanently(client, two, old, new):
+    response = client.get("/commitments/" + old)
+    assert response.status_code == 301
+    assert response["Location"] == "/commitments/" + new
+    assert listed(client, old) == listed(client, new)
 
 
 def test_the_statement_choices_stay_short_but_keep_the_chosen_one(client, db, monkeypatch):

@@ -57,7 +57,7 @@ def test_the_downloads_carry_the_predecessor_and_relation(client):
     assert (rows[hague.slug]["predecessor"], rows[hague.slug]["predecessor_relation"]) == (vilnius.slug, "replaces")
     assert (rows[wales.slug]["predecessor"], rows[wales.slug]["predecessor_relation"]) == ("", "")
     data = json.loads(b"".join(client.get("/export/commitments.json").streaming_content))
-    by_slug = {row["slug"]: row for row in data["commitments"]}
+    by_slug = {row["slug"]: row for row in data}
     assert (by_slug[vilnius.slug]["predecessor"], by_slug[vilnius.slug]["predecessor_relation"]) == (
         wales.slug,
         "restates",

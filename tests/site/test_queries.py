@@ -15,7 +15,7 @@ PAGES = {
     # themes; their actors
     "/commitments/": 8,
     # as above, plus one lookup each for the theme and actor slugs given
-    "/commitments/?q=Commitment&theme={theme}&actor={actor}&status=met&overdue=no&sort=title": 10,
+    "/commitments/?search=Commitment&theme={theme}&actor={actor}&status=met&overdue=false&ordering=title": 10,
     # version; commitment + statement; themes; actors; statement's articles; updates; their evidence;
     # article links + articles; quotes + speakers; lineage (one step when it stands alone)
     "/commitments/{commitment}/": 10,
@@ -38,9 +38,14 @@ PAGES = {
     "/feeds/themes/{theme}/": 3,
     "/feeds/actors/{actor}/": 3,
     "/feeds/commitments/{commitment}/": 3,
-    # rows (one chunk) + statements; their themes; their actors; their parties' verdicts
-    "/export/commitments.csv": 4,
-    "/export/commitments.json": 4,
+    # rows (one chunk) + statements; their themes; their actors; their parties' verdicts; the
+    # verdicts in force; their evidence
+    "/export/commitments.csv": 6,
+    "/export/commitments.json": 6,
+    "/export/commitments.ndjson": 6,
+    "/export/commitments.csv?theme={theme}&ordering=status": 7,  # and the theme's lookup
+    # none: it describes the CSV without reading it
+    "/export/datapackage.json": 0,
     # The index: version; the pages of the four model sections (a count each); the latest change
     # of commitments and of statements
     "/sitemap.xml": 7,
