@@ -7,8 +7,9 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitments"
 
     def ready(self) -> None:
-        # Imported for their signal receivers: the status sync, and the invalidation of cached pages.
-        from commitments.domain import services  # noqa: F401
+        # Imported for their signal receivers: the status sync, the search documents, and the
+        # invalidation of cached pages.
+        from commitments.domain import search_index, services  # noqa: F401
         from commitments.infra import cache
 
         # Every `migrate` makes sure the database cache's table exists (when that is the cache):
