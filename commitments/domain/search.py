@@ -8,7 +8,7 @@ commitment's themes and actors): PostgreSQL's tsvector with its GIN index, SQLit
 - "Quoted words" match as a phrase; `or` between two terms accepts either; `-word` excludes.
 - English stop words ("the", "of") are left out, as PostgreSQL's English configuration does.
 - A term naming an actor, by its name or an alias, matches all its names: "UK" also finds
-  "U.K." and "United Kingdom".
+  "U.K." and "United Kingdom" (the documents hold every name of the actors they mention).
 
 Results are ranked, best first, in the `rank` annotation; then by id.
 """
@@ -24,8 +24,8 @@ from django.db.models import Expression, FloatField, QuerySet
 from django.db.models.expressions import Col, RawSQL
 
 from commitments.domain.search_index import FTS_TABLE
-from commitments.infra.cache import CachedCountPaginator, current_data_version
-from commitments.models import Actor, Commitment, split_terms
+from commitments.infra.cache import CachedCountPaginator
+from commitments.models import Commitment
 
 SEARCH_CONFIG = "english"
 # The annotation holding a commitment's rank in a search: higher is better.
@@ -194,59 +194,14 @@ def _is_searchable(term: Term) -> bool:
     return any(word not in STOP_WORDS for word in _words(term.text))
 
 
-def alias_key(text: str) -> str:
-    """What an actor's name or alias, or words of a query, are compared by: "U.K." and "UK" alike."""
-    return " ".join(_WORD.findall(re.sub(r"[.'’]", "", text.lower())))
-
-
-_aliases_memo: tuple[int, dict[str, tuple[str, ...]]] | None = None
-
-
-def actor_aliases() -> dict[str, tuple[str, ...]]:
-    """Each actor name and alias (by alias_key) → every name and alias of the actors it names.
-
-    Kept per data version (any change to a record bumps it), so a search costs no query for it.
-    """
-    global _aliases_memo
-    version = current_data_version()
-    if _aliases_memo is None or _aliases_memo[0] != version:
-        table: dict[str, set[str]] = {}
-        for name, aliases in Actor.objects.values_list("name", "aliases"):
-            names = [name, *split_terms(aliases)]
-            for term in names:
-                if alias_key(term):
-                    table.setdefault(alias_key(term), set()).update(names)
-        _aliases_memo = (version, {key: tuple(sorted(names)) for key, names in table.items()})
-    return _aliases_memo[1]
-
-
-def _expand(words: list[str], aliases: dict[str, tuple[str, ...]]) -> list[Group]:
-    """Plain query words as groups, the longest run naming an actor as one group of its names."""
-    longest = max((len(key.split()) for key in aliases), default=0)
-    groups, i = [], 0
-    while i < len(words):
-        for j in range(min(len(words), i + longest), i, -1):
-            names = aliases.get(alias_key(" ".join(words[i:j])))
-            if names:
-                text = " ".join(words[i:j])
-                groups.append(Group([Term(text, j - i > 1), *(Term(name, True) for name in names)]))
-                i = j
-                break
-        else:
-            groups.append(Group([Term(words[i], False)]))
-            i += 1
-    return groups
-
-
-def parse_query(q: str, aliases: dict[str, tuple[str, ...]] | None = None) -> list[Group]:
+def parse_query(q: str) -> list[Group]:
     """The conditions of a search box's text, stop words and unsearchable terms left out."""
-    aliases = actor_aliases() if aliases is None else aliases
     groups: list[Group] = []
-    plain: list[str] = []  # consecutive plain words, expanded together (actor names of several words)
+    plain: list[str] = []
     join_next = False
 
     def flush() -> None:
-        groups.extend(_expand(plain, aliases))
+        groups.extend(Group([Term(word, False)]) for word in plain)
         plain.clear()
 
     for excluded, quoted, bare in _ITEM.findall(q):
@@ -260,7 +215,7 @@ def parse_query(q: str, aliases: dict[str, tuple[str, ...]] | None = None) -> li
             plain.append(bare)
             continue
         flush()
-        group = Group([Term(quoted, True)] if quoted else _expand([bare], aliases)[0].terms, excluded=bool(excluded))
+        group = Group([Term(quoted, True) if quoted else Term(bare, False)], excluded=bool(excluded))
         if join_next and groups and not group.excluded and not groups[-1].excluded:
             groups[-1].terms.extend(group.terms)
         else:

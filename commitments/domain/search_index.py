@@ -4,13 +4,18 @@ One document per commitment, on both databases, with the same four parts: the ti
 the summary (B), the wording (C), and the names of its themes and actors with the actors'
 aliases (D), so that one index lookup answers a search that names a theme or an actor.
 
+An actor's names and aliases also go into the documents of commitments whose text mentions it
+by any of them, so that "UK" finds a wording that says "U.K." or "United Kingdom", on both
+databases, with no lookup of aliases when searching. Acronyms (all capitals: "US", "U.K.") are
+matched with their case, so the word "us" does not name the United States.
+
 - PostgreSQL: the `search_document` tsvector column of the commitments table, GIN-indexed
   (migrations 0005 and 0012).
 - SQLite: the FTS5 table `commitment_search` (migration 0011), one row per commitment with the
   commitment's id as its rowid, tokenized by the Porter stemmer.
 
 `refresh_search_documents(ids)` rewrites the documents of those commitments from the tables, on
-either database, with one statement per database (two on SQLite: a delete and an insert). The
+either database, by the same steps. The
 receivers below call it whenever a commitment's text, its themes or actors, or a theme's or
 actor's name or aliases change, on every ORM path (admin, API, import, seed). Paths that write
 rows without signals (bulk_create, COPY: the demo, the dataset restore) call it when done.
@@ -18,13 +23,15 @@ rows without signals (bulk_create, COPY: the demo, the dataset restore) call it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from commitments.models import Actor, Commitment, Theme
+from commitments.models import Actor, Commitment, Theme, split_terms
 
 FTS_TABLE = "commitment_search"
 # The FTS5 tokenizer: Porter stemming over Unicode words, accents kept as PostgreSQL's English
@@ -41,7 +48,7 @@ _ACTORS = Commitment.actors.through
 
 
 def _names_sql(aggregate: str) -> str:
-    """SQL for the names part of the commitment aliased `c`, with `aggregate` joining strings."""
+    """SQL for the names of the themes and actors of the commitment aliased `c`, `aggregate` joining them."""
     q = connection.ops.quote_name
     return (
         f"COALESCE((SELECT {aggregate}(t.{q('name')}, ' ') FROM {q(_THEMES._meta.db_table)} ct "
@@ -51,13 +58,70 @@ def _names_sql(aggregate: str) -> str:
     )
 
 
-def _postgres_document() -> str:
-    parts = [
+# --- Actors named in the text ---------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def mention_key(text: str) -> str:
+    """Text as mentions are compared: dots and apostrophes dropped, words between single spaces.
+
+    "U.K." and "UK" give the same key, as do "U.S.-U.K." and "US UK".
+    """
+    return " ".join(_WORD.findall(re.sub(r"[.'’]", "", text)))
+
+
+@dataclass
+class ActorNames:
+    """Every actor's names and aliases, by the keys their mentions are found by."""
+
+    exact: dict[str, set[str]]  # acronyms ("UK", "U.S."): matched with their case, so "us" is not "US"
+    folded: dict[str, set[str]]  # the others, lowercased, matched in any case
+    longest: int  # words in the longest key
+
+    def mentioned(self, *texts: str) -> str:
+        """The names and aliases of every actor that `texts` mention by any of them."""
+        words = mention_key(" ".join(texts)).split()
+        folded = [word.lower() for word in words]
+        found: set[str] = set()
+        # Every run of up to `longest` words, looked up: linear in the text, whatever the actors.
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + self.longest) + 1):
+                found |= self.exact.get(" ".join(words[start:end]), set())
+                found |= self.folded.get(" ".join(folded[start:end]), set())
+        return " ".join(sorted(found))
+
+
+def actor_names() -> ActorNames:
+    exact: dict[str, set[str]] = {}
+    folded: dict[str, set[str]] = {}
+    for name, aliases in Actor.objects.values_list("name", "aliases"):
+        terms = [name, *split_terms(aliases)]
+        names = " ".join(terms)
+        for term in terms:
+            key = mention_key(term)
+            if key:
+                table, key = (exact, key) if term.upper() == term else (folded, key.lower())
+                table.setdefault(key, set()).add(names)
+    longest = max((len(key.split()) for key in [*exact, *folded]), default=0)
+    return ActorNames(exact, folded, longest)
+
+
+# --- Writing the documents ------------------------------------------------------------------------
+
+
+def _postgres_write(table: str, documents: list[tuple[int, str]]) -> tuple[str, list]:
+    weighted = " || ".join(
         f"setweight(to_tsvector('english'::regconfig, COALESCE(c.{field}, '')), '{weight}')"
         for field, weight in zip(FTS_COLUMNS[:3], "ABC", strict=True)
-    ]
-    parts.append(f"setweight(to_tsvector('english'::regconfig, {_names_sql('string_agg')}), 'D')")
-    return " || ".join(parts)
+    )
+    values = ", ".join(["(%s::bigint, %s::text)"] * len(documents))
+    sql = (
+        f"UPDATE {table} AS c SET search_document = {weighted} "
+        f"|| setweight(to_tsvector('english'::regconfig, v.names), 'D') "
+        f"FROM (VALUES {values}) AS v (id, names) WHERE c.id = v.id"
+    )
+    return sql, [value for document in documents for value in document]
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -69,25 +133,36 @@ def refresh_search_documents(ids: Iterable[int] | None = None) -> None:
     """Rewrite the search documents of the commitments `ids` (of every commitment with None).
 
     Ids of commitments that no longer exist are fine: their SQLite rows go, nothing else happens.
+    Three queries a chunk of CHUNK commitments: the actors, the commitments with their theme and
+    actor names, and the write (a delete and an insert on SQLite).
     """
     table = connection.ops.quote_name(Commitment._meta.db_table)
-    if ids is not None:
-        ids = sorted(set(ids))
-        if not ids:
-            return
-    batches = [None] if ids is None else _chunks(ids)
+    if ids is None:
+        ids = Commitment._base_manager.order_by("pk").values_list("pk", flat=True)
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    actors = actor_names()
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     with connection.cursor() as cursor:
-        for batch in batches:
-            where, params = ("", []) if batch is None else (f" WHERE c.id IN ({', '.join(['%s'] * len(batch))})", batch)
+        for batch in _chunks(ids):
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT c.id, c.title, c.summary, c.wording, {_names_sql(aggregate)} FROM {table} AS c "
+                f"WHERE c.id IN ({marks})",
+                batch,
+            )
+            rows = [
+                (pk, title, summary, wording, f"{names} {actors.mentioned(title, summary, wording)}".strip())
+                for pk, title, summary, wording, names in cursor.fetchall()
+            ]
             if connection.vendor == "postgresql":
-                cursor.execute(f"UPDATE {table} AS c SET search_document = {_postgres_document()}{where}", params)
+                if rows:
+                    cursor.execute(*_postgres_write(table, [(row[0], row[4]) for row in rows]))
             elif connection.vendor == "sqlite":
-                rows = "" if batch is None else f" WHERE rowid IN ({', '.join(['%s'] * len(batch))})"
-                cursor.execute(f"DELETE FROM {FTS_TABLE}{rows}", params)
-                cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) "
-                    f"SELECT c.id, c.title, c.summary, c.wording, {_names_sql('group_concat')} FROM {table} AS c{where}",
-                    params,
+                cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", batch)
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (%s, %s, %s, %s, %s)", rows
                 )
 
 
@@ -113,24 +188,40 @@ def _commitment_deleted(sender, instance: Commitment, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Theme, dispatch_uid="search_theme_saved")
+def _theme_saved(sender, instance: Theme, created: bool = False, update_fields=None, **kwargs) -> None:
+    if created or (update_fields is not None and "name" not in update_fields):
+        return  # nothing is tagged with a new theme yet
+    refresh_search_documents(linked_commitment_ids(Theme, instance.pk))
+
+
+@receiver(pre_save, sender=Actor, dispatch_uid="search_actor_saving")
+def _actor_saving(sender, instance: Actor, raw: bool = False, **kwargs) -> None:
+    before = Actor.objects.filter(pk=instance.pk).values_list("name", "aliases").first() if instance.pk else None
+    instance._search_names_changed = before != (instance.name, instance.aliases)
+
+
 @receiver(post_save, sender=Actor, dispatch_uid="search_actor_saved")
-def _name_saved(sender, instance, created: bool = False, update_fields=None, **kwargs) -> None:
-    if created or (update_fields is not None and not {"name", "aliases"} & set(update_fields)):
-        return  # nothing is tagged with a new theme or actor yet
-    refresh_search_documents(linked_commitment_ids(sender, instance.pk))
+def _actor_saved(sender, instance: Actor, **kwargs) -> None:
+    # Any commitment may mention the actor by a name or alias that was added or removed, so all
+    # documents are rewritten: rare (an analyst editing an actor's names), and correct.
+    if getattr(instance, "_search_names_changed", True):
+        refresh_search_documents()
 
 
 @receiver(pre_delete, sender=Theme, dispatch_uid="search_theme_deleting")
-@receiver(pre_delete, sender=Actor, dispatch_uid="search_actor_deleting")
-def _name_deleting(sender, instance, **kwargs) -> None:
-    # The links go with the theme or actor, without m2m signals: remember whose documents named it.
-    instance._search_linked = linked_commitment_ids(sender, instance.pk)
+def _theme_deleting(sender, instance: Theme, **kwargs) -> None:
+    # The links go with the theme, without m2m signals: remember whose documents named it.
+    instance._search_linked = linked_commitment_ids(Theme, instance.pk)
 
 
 @receiver(post_delete, sender=Theme, dispatch_uid="search_theme_deleted")
-@receiver(post_delete, sender=Actor, dispatch_uid="search_actor_deleted")
-def _name_deleted(sender, instance, **kwargs) -> None:
+def _theme_deleted(sender, instance: Theme, **kwargs) -> None:
     refresh_search_documents(getattr(instance, "_search_linked", []))
+
+
+@receiver(post_delete, sender=Actor, dispatch_uid="search_actor_deleted")
+def _actor_deleted(sender, instance: Actor, **kwargs) -> None:
+    refresh_search_documents()  # linked or mentioned anywhere, as for a change of its names
 
 
 @receiver(m2m_changed, sender=_THEMES, dispatch_uid="search_themes_changed")

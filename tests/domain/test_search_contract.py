@@ -9,7 +9,7 @@ from django.db import connection
 
 from commitments.data.demo import DemoGenerator
 from commitments.domain.search import parse_query, search_commitments
-from commitments.domain.search_index import refresh_search_documents
+from commitments.domain.search_index import actor_names, refresh_search_documents
 from commitments.models import Commitment, PublicationState
 from tests.factories import ActorFactory, CommitmentFactory, StatementFactory, ThemeFactory
 
@@ -95,12 +95,19 @@ def test_the_title_ranks_above_the_wording(world):
     assert set(ranked) == {"raise-spending", "spends-on-defense", "ships"}
 
 
-def test_an_actor_name_is_one_group_of_alternatives():
-    aliases = {"uk": ("U.K.", "UK", "United Kingdom"), "united kingdom": ("U.K.", "UK", "United Kingdom")}
-    groups = parse_query("United Kingdom defence", aliases)
-    assert [[t.text for t in g.terms] for g in groups] == [
-        ["United Kingdom", "U.K.", "UK", "United Kingdom"],
-        ["defence"],
+def test_an_actor_is_mentioned_by_any_of_its_names_acronyms_with_their_case(world):
+    actors = actor_names()
+    assert "United Kingdom" in actors.mentioned("The U.S.-U.K. pact")
+    assert "United States" in actors.mentioned("The U.S.-U.K. pact")
+    assert "United Kingdom" in actors.mentioned("Great britain and the united kingdom")
+    assert actors.mentioned("Join us; uk is not an acronym in lower case") == ""
+
+
+def test_a_query_is_groups_of_terms(db):
+    groups = parse_query('nato or "common fund" -draft the')
+    assert [([t.text for t in g.terms], g.excluded) for g in groups] == [
+        (["nato", "common fund"], False),
+        (["draft"], True),
     ]
 
 
