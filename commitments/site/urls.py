@@ -27,6 +27,18 @@ urlpatterns = [
         conditional_page(feeds.CommitmentUpdatesFeed()),
         name="feed-commitment",
     ),
+    # Newly published commitments: all, per theme, per actor.
+    path("feeds/commitments/", conditional_page(feeds.NewCommitmentsFeed()), name="feed-new-commitments"),
+    path(
+        "feeds/themes/<slug:slug>/commitments/",
+        conditional_page(feeds.ThemeCommitmentsFeed()),
+        name="feed-theme-commitments",
+    ),
+    path(
+        "feeds/actors/<slug:slug>/commitments/",
+        conditional_page(feeds.ActorCommitmentsFeed()),
+        name="feed-actor-commitments",
+    ),
     path("export/commitments.csv", exports.export_csv, name="export-csv"),
     path("export/commitments.json", exports.export_json, name="export-json"),
     # An index of sections, each in pages of at most SITEMAP_LIMIT addresses: one file may list
