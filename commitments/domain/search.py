@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Expression, FloatField, QuerySet
 from django.db.models.expressions import Col, RawSQL
 
-from commitments.domain.search_index import FTS_TABLE
+from commitments.domain.search_index import FTS_TABLE, WORD
 from commitments.infra.cache import CachedCountPaginator
 from commitments.models import Commitment
 
@@ -33,139 +33,16 @@ RANK = "rank"
 
 # PostgreSQL's English stop words (tsearch_data/english.stop): left out of queries on both
 # databases, so a word PostgreSQL ignores does not narrow SQLite's results.
-STOP_WORDS = frozenset(
-    [
-        "i",
-        "me",
-        "my",
-        "myself",
-        "we",
-        "our",
-        "ours",
-        "ourselves",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "he",
-        "him",
-        "his",
-        "himself",
-        "she",
-        "her",
-        "hers",
-        "herself",
-        "it",
-        "its",
-        "itself",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "themselves",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "this",
-        "that",
-        "these",
-        "those",
-        "am",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "a",
-        "an",
-        "the",
-        "and",
-        "but",
-        "if",
-        "or",
-        "because",
-        "as",
-        "until",
-        "while",
-        "of",
-        "at",
-        "by",
-        "for",
-        "with",
-        "about",
-        "against",
-        "between",
-        "into",
-        "through",
-        "during",
-        "before",
-        "after",
-        "above",
-        "below",
-        "to",
-        "from",
-        "up",
-        "down",
-        "in",
-        "out",
-        "on",
-        "off",
-        "over",
-        "under",
-        "again",
-        "further",
-        "then",
-        "once",
-        "here",
-        "there",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "both",
-        "each",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "no",
-        "nor",
-        "not",
-        "only",
-        "own",
-        "same",
-        "so",
-        "than",
-        "too",
-        "very",
-        "s",
-        "t",
-        "can",
-        "will",
-        "just",
-        "don",
-        "should",
-        "now",
-    ]
-)
-# Letters and digits: what both databases' parsers make words of.
-_WORD = re.compile(r"[^\W_]+")
+_ENGLISH_STOP_LIST = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom
+    this that these those am is are was were be been being have has had having do does did doing
+    a an the and but if or because as until while of at by for with about against between into
+    through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very s t can will just don should now
+"""
+STOP_WORDS = frozenset(_ENGLISH_STOP_LIST.split())
 # A quoted phrase (optionally excluded), or anything else up to the next space.
 _ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 # FTS5 column weights, in the order of search_index.FTS_COLUMNS, as PostgreSQL's A, B, C, D.
@@ -187,7 +64,7 @@ class Group:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return WORD.findall(text.lower())
 
 
 def _is_searchable(term: Term) -> bool:

@@ -60,7 +60,8 @@ def _names_sql(aggregate: str) -> str:
 
 # --- Actors named in the text ---------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_]+")
+# Letters and digits: what both databases' parsers make words of.
+WORD = re.compile(r"[^\W_]+")
 
 
 def mention_key(text: str) -> str:
@@ -68,7 +69,7 @@ def mention_key(text: str) -> str:
 
     "U.K." and "UK" give the same key, as do "U.S.-U.K." and "US UK".
     """
-    return " ".join(_WORD.findall(re.sub(r"[.'’]", "", text)))
+    return " ".join(WORD.findall(re.sub(r"[.'’]", "", text)))
 
 
 @dataclass
@@ -184,7 +185,11 @@ def _commitment_saved(sender, instance: Commitment, update_fields=None, **kwargs
 
 @receiver(post_delete, sender=Commitment, dispatch_uid="search_commitment_deleted")
 def _commitment_deleted(sender, instance: Commitment, **kwargs) -> None:
-    refresh_search_documents([instance.pk])
+    # PostgreSQL's document went with the row; SQLite's FTS5 row is dropped by id alone, without
+    # reading anything, as a deletion of many commitments sends this once for each.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [instance.pk])
 
 
 @receiver(post_save, sender=Theme, dispatch_uid="search_theme_saved")
