@@ -8,8 +8,8 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their signal receivers: the status sync, the lineage and submission guards,
-        # and the invalidation of cached pages.
-        from commitments.domain import lineage, services, submissions  # noqa: F401
+        # the search documents, and the invalidation of cached pages.
+        from commitments.domain import lineage, search_index, services, submissions  # noqa: F401
         from commitments.infra import cache
 
         # Every `migrate` makes sure the database cache's table exists (when that is the cache):

@@ -14,3 +14,9 @@ urlpatterns = [
     path("api/v1/", include("commitments.api.urls")),
     path("", include("commitments.site.urls")),
 ]
+
+# JSON under /api/, the site's pages elsewhere (tracker/errors.py).
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

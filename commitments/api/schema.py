@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
@@ -24,6 +25,22 @@ VALIDATION_SCHEMA = {
         ]
     },
 }
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """Editors' tokens as HTTP bearer tokens: what generated clients and the docs' Authorize button send."""
+
+    target_class = "commitments.api.tokens.HashedTokenAuthentication"
+    name = "tokenAuth"
+    priority = 1  # over drf-spectacular's own description of DRF's TokenAuthentication
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An editor's token: `Authorization: Bearer <token>`, or `Authorization: Token <token>`. "
+            "Any other Authorization header answers 401.",
+        }
 
 
 class TrackerAutoSchema(AutoSchema):
@@ -55,10 +72,11 @@ class TrackerAutoSchema(AutoSchema):
         return parameters
 
     def get_auth(self) -> list:
-        auths = super().get_auth()
+        # Reads need no credentials and show everyone the same published data: documented with no
+        # security requirement, so the docs draw no lock on them. A token sent anyway is still checked.
         if self.method == "GET":
-            auths.append({})  # reads need no credentials
-        return auths
+            return []
+        return super().get_auth()
 
     def get_response_serializers(self):
         # Writes take the flat editor shape but answer with the full read shape.
@@ -90,8 +108,13 @@ class TrackerAutoSchema(AutoSchema):
         else:
             responses["400"] = {"description": "A field is missing or has a value that cannot be used.", **invalid}
         responses["401"] = {
-            "description": "The token or session sent is not valid"
-            + ("." if reading else ", or no credentials were sent (writes need them)."),
+            "description": "An Authorization header was sent that the API does not accept: a scheme other than "
+            "Token or Bearer, or a token that is unknown or expired. It is refused, never taken as anonymous"
+            + (
+                "; without the header, a read is answered anonymously."
+                if reading
+                else ". Also when no credentials were sent: writes need them."
+            ),
             **detail,
         }
         if not reading:

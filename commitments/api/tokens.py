@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.authtoken.models import Token
 
 DIGEST_LENGTH = 40  # Token.key's max_length
@@ -49,8 +49,35 @@ def delete_expired_tokens() -> int:
     return deleted
 
 
+# `Bearer` is what generated clients and most HTTP tools send by default; it means the same here.
+ACCEPTED_SCHEMES = ("token", "bearer")
+
+
 class HashedTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <token>`, looked up by digest; an expired token is refused."""
+    """`Authorization: Token <token>` (or `Bearer <token>`), looked up by digest; an expired token is refused.
+
+    Any other Authorization header (another scheme, a missing or malformed token) is refused with a
+    401: answering it as anonymous would hide a client's mistake behind published-only reads, and
+    its writes would then fail with a misleading message.
+    """
+
+    def authenticate(self, request):
+        header = get_authorization_header(request)
+        if not header:
+            return None  # anonymous, or signed in through the session
+        scheme, _, token = header.partition(b" ")
+        if scheme.lower().decode("latin-1") not in ACCEPTED_SCHEMES:
+            raise exceptions.AuthenticationFailed(
+                "Unsupported authorization scheme; send `Authorization: Token <token>` (or `Bearer <token>`)."
+            )
+        token = token.strip()
+        if not token or b" " in token:
+            raise exceptions.AuthenticationFailed("Invalid token header: send the token after the scheme, alone.")
+        try:
+            key = token.decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str):
         try:

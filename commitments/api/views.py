@@ -15,12 +15,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags, quote_etag
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from commitments.api import filters, querysets, representations, serializers, writes
@@ -42,6 +43,7 @@ from commitments.models import (
     Theme,
     published_commitment_count,
 )
+from tracker.errors import api_error
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 # Ids above 18 digits cannot exist; refusing them in the URL spares the database an overflow.
@@ -530,6 +532,32 @@ class StatsView(ApiBehaviour, APIView):
         return Response(public_stats())
 
 
+class IndexView(ApiBehaviour, APIView):
+    """/api/v1/: every resource and the documentation, with their addresses, for clients to start from."""
+
+    permission_classes = [AllowAny]  # read-only: it only answers GET
+    # (name, URL name) pairs, given by commitments/api/urls.py from its router.
+    routes: tuple[tuple[str, str], ...] = ()
+
+    @extend_schema(
+        responses=OpenApiResponse(
+            {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}},
+            description="Each resource's name with its address: the lists, stats, the schema and these docs.",
+            examples=[
+                OpenApiExample(
+                    "index",
+                    {
+                        "themes": "https://tracker.example/api/v1/themes/",
+                        "schema": "https://tracker.example/api/v1/schema/",
+                    },
+                )
+            ],
+        )
+    )
+    def get(self, request) -> Response:
+        return Response({name: reverse(f"api:{url_name}", request=request) for name, url_name in self.routes})
+
+
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any other address under the API: a JSON 404 like the rest of the API, not the site's HTML page."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return api_error(404, "Not found.")

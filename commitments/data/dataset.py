@@ -37,6 +37,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
+from commitments.domain.search_index import refresh_search_documents
 from commitments.domain.services import sync_status, updates_in_force
 from commitments.lineage import lineage_problems
 from commitments.models import (
@@ -373,6 +374,8 @@ def import_dataset(data: bytes, *, merge: bool = False) -> ImportReport:
                     name, model, sections[name], users, id_maps, merge, report
                 )
             _check_invariants(created, recompute_in_force=document_version(data) == 1)
+            # Rows and links went in with bulk_create, without signals: write the search documents.
+            refresh_search_documents()
             if not merge:
                 _reset_sequences()
     except DatasetError:

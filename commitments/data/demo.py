@@ -52,6 +52,7 @@ from commitments.data.demo_vocabulary import (
     THEMES,
     VERBS,
 )
+from commitments.domain.search_index import refresh_search_documents
 from commitments.infra.cache import bump_data_version
 from commitments.models import (
     RATED_STATUSES,
@@ -358,6 +359,8 @@ class DemoGenerator:
     def run(self) -> DemoResult:
         started, cpu_started = time.perf_counter(), time.process_time()
         with transaction.atomic():
+            # Rows go in without signals: their search documents are written once, at the end.
+            last_before = Commitment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             themes = self.create_themes()
             parties, people, bodies_of = self.create_actors()
             theme_weights = [t.weight for t in themes]
@@ -375,6 +378,7 @@ class DemoGenerator:
                     self._write(batch, people)
                     batch, batch_commitments = [], 0
             self._write(batch, people)
+            refresh_search_documents(Commitment.objects.filter(pk__gt=last_before).values_list("pk", flat=True))
             committing = time.perf_counter()
         finished = time.perf_counter()
         bump_data_version()

@@ -1,30 +1,116 @@
-"""Free-text search over commitments, shared by the public list page and the API.
+"""Free-text search over commitments, shared by the public list page, the downloads and the API.
 
-PostgreSQL uses its own full-text search with ranking; SQLite (the laptop demo) falls back to a
-case-insensitive match. Both return the same kind of result: matching commitments, best first
-when a rank exists. Matches on theme and actor names count too.
+One contract on both databases, each answering from its own full-text index of the stored
+documents (commitments.domain.search_index: title, summary, wording, and the names of the
+commitment's themes and actors): PostgreSQL's tsvector with its GIN index, SQLite's FTS5 table.
+
+- Words match in any order, each stemmed ("funding" finds "fund", "funded"); all must match.
+- "Quoted words" match as a phrase; `or` between two terms accepts either; `-word` excludes.
+- English stop words ("the", "of") are left out, as PostgreSQL's English configuration does.
+- A term naming an actor, by its name or an alias, matches all its names: "UK" also finds
+  "U.K." and "United Kingdom" (the documents hold every name of the actors they mention).
+
+Results are ranked, best first, in the `rank` annotation; then by id.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import Col
+from django.db.models import Expression, FloatField, QuerySet
+from django.db.models.expressions import Col, RawSQL
 
+from commitments.domain.search_index import FTS_TABLE, WORD
 from commitments.infra.cache import CachedCountPaginator
 from commitments.models import Commitment
 
 SEARCH_CONFIG = "english"
-# The annotation holding a commitment's rank in a search (PostgreSQL only).
+# The annotation holding a commitment's rank in a search: higher is better.
 RANK = "rank"
+
+# PostgreSQL's English stop words (tsearch_data/english.stop): left out of queries on both
+# databases, so a word PostgreSQL ignores does not narrow SQLite's results.
+_ENGLISH_STOP_LIST = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom
+    this that these those am is are was were be been being have has had having do does did doing
+    a an the and but if or because as until while of at by for with about against between into
+    through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very s t can will just don should now
+"""
+STOP_WORDS = frozenset(_ENGLISH_STOP_LIST.split())
+# A quoted phrase (optionally excluded), or anything else up to the next space.
+_ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# FTS5 column weights, in the order of search_index.FTS_COLUMNS, as PostgreSQL's A, B, C, D.
+_BM25_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    phrase: bool  # matched as a phrase (quoted, or an actor's name), else as words in any order
+
+
+@dataclass
+class Group:
+    """One condition of a query: any of its terms matches (or, excluded, none does)."""
+
+    terms: list[Term]
+    excluded: bool = False
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def _is_searchable(term: Term) -> bool:
+    return any(word not in STOP_WORDS for word in _words(term.text))
+
+
+def parse_query(q: str) -> list[Group]:
+    """The conditions of a search box's text, stop words and unsearchable terms left out."""
+    groups: list[Group] = []
+    plain: list[str] = []
+    join_next = False
+
+    def flush() -> None:
+        groups.extend(Group([Term(word, False)]) for word in plain)
+        plain.clear()
+
+    for excluded, quoted, bare in _ITEM.findall(q):
+        if bare.lower() == "or" and (groups or plain):
+            flush()
+            join_next = True
+            continue
+        if bare.startswith("-") and len(bare) > 1:
+            excluded, quoted, bare = "-", bare[1:], ""
+        if bare and not join_next:
+            plain.append(bare)
+            continue
+        flush()
+        group = Group([Term(quoted, True) if quoted else Term(bare, False)], excluded=bool(excluded))
+        if join_next and groups and not group.excluded and not groups[-1].excluded:
+            groups[-1].terms.extend(group.terms)
+        else:
+            groups.append(group)
+        join_next = False
+    flush()
+    for group in groups:
+        group.terms = [term for term in group.terms if _is_searchable(term)]
+    return [group for group in groups if group.terms]
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
 
 
 class SearchDocument(Expression):
     """The commitment's stored full-text document, `search_document`, on PostgreSQL.
 
-    Title (weight A), summary (B) and wording (C) in the English configuration, generated by
-    PostgreSQL and GIN-indexed (migration 0005_search_document_and_published_statements). It is
+    Written by commitments.domain.search_index and GIN-indexed (migrations 0005 and 0012). It is
     not a model field, since SQLite has no such column; this expression names it on whichever
     alias the commitments table has in the query, as a field would.
     """
@@ -38,68 +124,96 @@ class SearchDocument(Expression):
         return Col(query.get_initial_alias(), self._column, output_field=self.output_field)
 
 
-class AnyOf(Expression):
-    """`column = ANY(ARRAY(subquery))`.
+def _tsquery(term: Term, *, excluded: bool = False) -> SearchQuery:
+    kind = "phrase" if term.phrase else "plain"
+    return SearchQuery(term.text, search_type=kind, config=SEARCH_CONFIG, invert=excluded)
 
-    Unlike `column IN (subquery)`, PostgreSQL can OR this with the full-text match inside one
-    bitmap scan of the commitments (the primary key and the GIN index side by side), instead of
-    hashing the whole published table against a list of ids.
-    """
 
-    output_field = BooleanField()
-    conditional = True
+def postgres_query(groups: list[Group]) -> SearchQuery:
+    combined = None
+    for group in groups:
+        if group.excluded:  # none of them: each one negated, all required
+            parts = [_tsquery(term, excluded=True) for term in group.terms]
+            condition = parts[0]
+            for part in parts[1:]:
+                condition &= part
+        else:
+            condition = _tsquery(group.terms[0])
+            for term in group.terms[1:]:
+                condition |= _tsquery(term)
+        combined = condition if combined is None else combined & condition
+    return combined
 
-    def __init__(self, column: Expression, subquery: Subquery) -> None:
+
+# --- SQLite ---------------------------------------------------------------------------------------
+
+
+def _fts_string(text: str) -> str:
+    # An FTS5 string: tokenized like the documents, never read as an operator or a column name.
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts5_query(groups: list[Group]) -> str:
+    wanted = [g for g in groups if not g.excluded]
+    parts = ["(" + " AND ".join(f"({' OR '.join(_fts_string(t.text) for t in g.terms)})" for g in wanted) + ")"]
+    parts += [f"({' OR '.join(_fts_string(t.text) for t in g.terms)})" for g in groups if g.excluded]
+    return " NOT ".join(parts)
+
+
+class Fts5Rank(Expression):
+    """A commitment's relevance to an FTS5 query (negated bm25, so higher is better)."""
+
+    output_field = FloatField()
+
+    def __init__(self, match: str, column: Expression | None = None) -> None:
         super().__init__()
-        self.column, self.subquery = column, subquery
+        self.match, self.column = match, column
 
     def get_source_expressions(self) -> list[Expression]:
-        return [self.column, self.subquery]
+        return [self.column] if self.column is not None else []
 
     def set_source_expressions(self, expressions: list[Expression]) -> None:
-        self.column, self.subquery = expressions
+        if expressions:
+            (self.column,) = expressions
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.column = Col(query.get_initial_alias(), Commitment._meta.pk)
+        return resolved
 
     def as_sql(self, compiler, connection):
         column_sql, column_params = compiler.compile(self.column)
-        subquery_sql, subquery_params = compiler.compile(self.subquery)  # already in parentheses
-        return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+        sql = (
+            f"(SELECT -bm25({FTS_TABLE}, {_BM25_WEIGHTS}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {column_sql})"
+        )
+        return sql, (self.match, *column_params)
 
 
-def _related_name_match(q: str) -> Q:
-    through_theme = Commitment.themes.through.objects.filter(commitment=OuterRef("pk"), theme__name__icontains=q)
-    through_actor = Commitment.actors.through.objects.filter(commitment=OuterRef("pk"), actor__name__icontains=q)
-    return Q(Exists(through_theme)) | Q(Exists(through_actor))
-
-
-def _postgres_match(q: str, query: SearchQuery) -> Q:
-    """The text match (GIN index), or a theme or actor whose name contains `q` (a few ids).
-
-    Needs the alias `search_document` (SearchDocument) on the queryset it filters.
-    """
-    by_theme = Commitment.themes.through.objects.filter(theme__name__icontains=q).values("commitment_id").order_by()
-    by_actor = Commitment.actors.through.objects.filter(actor__name__icontains=q).values("commitment_id").order_by()
-    return (
-        Q(search_document=query)  # `@@`, the lookup of a search vector
-        | Q(AnyOf(F("pk"), Subquery(by_theme)))
-        | Q(AnyOf(F("pk"), Subquery(by_actor)))
-    )
+# --- Both -----------------------------------------------------------------------------------------
 
 
 def search_commitments(queryset: QuerySet[Commitment], q: str) -> QuerySet[Commitment]:
-    """Filter `queryset` to commitments matching `q`; on PostgreSQL annotate `rank` and order by it."""
+    """Filter `queryset` to commitments matching `q`, annotated with `rank` and ordered best first.
+
+    A query with nothing to search for (only stop words or punctuation, or only exclusions)
+    matches nothing; an empty one keeps everything.
+    """
     q = (q or "").strip()
     if not q:
         return queryset
+    groups = parse_query(q)
+    if not any(not group.excluded for group in groups):
+        return queryset.none()
     if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            queryset.alias(search_document=SearchDocument())
-            .filter(_postgres_match(q, query))
-            .annotate(**{RANK: SearchRank(SearchDocument(), query)})
-            .order_by(f"-{RANK}", "id")
-        )
-    text_match = Q(title__icontains=q) | Q(summary__icontains=q) | Q(wording__icontains=q)
-    return queryset.filter(text_match | _related_name_match(q))
+        query = postgres_query(groups)
+        matched = queryset.alias(search_document=SearchDocument()).filter(search_document=query)  # `@@`
+        ranked = matched.annotate(**{RANK: SearchRank(SearchDocument(), query)})
+    else:
+        match = fts5_query(groups)
+        ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
+        ranked = queryset.filter(pk__in=ids).annotate(**{RANK: Fts5Rank(match)})
+    return ranked.order_by(f"-{RANK}", "id")
 
 
 def ranked_page(queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> QuerySet[Commitment]:

@@ -33,6 +33,18 @@ urlpatterns = [
         conditional_page(feeds.CommitmentUpdatesFeed()),
         name="feed-commitment",
     ),
+    # Newly published commitments: all, per theme, per actor.
+    path("feeds/commitments/", conditional_page(feeds.NewCommitmentsFeed()), name="feed-new-commitments"),
+    path(
+        "feeds/themes/<slug:slug>/commitments/",
+        conditional_page(feeds.ThemeCommitmentsFeed()),
+        name="feed-theme-commitments",
+    ),
+    path(
+        "feeds/actors/<slug:slug>/commitments/",
+        conditional_page(feeds.ActorCommitmentsFeed()),
+        name="feed-actor-commitments",
+    ),
     # Downloads: the API's parameter names; former names redirect (views.redirect_legacy_names).
     path("export/commitments.csv", views.redirect_legacy_names(exports.export_csv), name="export-csv"),
     path("export/commitments.json", views.redirect_legacy_names(exports.export_json), name="export-json"),

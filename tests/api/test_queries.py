@@ -203,3 +203,15 @@ def test_a_status_update_detail_is_a_fixed_number_of_queries(client, django_asse
     # The update with its commitment, party and correction; its evidence.
     with django_assert_num_queries(2):
         assert client.get(f"/api/v1/status-updates/{update.pk}/").status_code == 200
+
+
+def test_a_search_costs_the_queries_of_the_plain_list(client, django_assert_num_queries):
+    # count (one lookup in the full-text index); page: the ranked ids cut in a subquery, then
+    # rows with statement; themes; actors; party statuses. No lookup of theme, actor or alias
+    # names: they are in the stored documents.
+    build_commitments()
+    for page_size in (1, 100):
+        with django_assert_num_queries(5):
+            response = client.get("/api/v1/commitments/", {"search": "commitment work", "page_size": page_size})
+        assert response.json()["count"] == ROWS
+        assert len(response.json()["results"]) == page_size

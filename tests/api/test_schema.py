@@ -87,9 +87,21 @@ def test_filters_are_documented_with_types_and_allowed_values(schema):
 
 
 def test_reads_need_no_credentials_and_writes_do(schema):
-    assert {} in schema["paths"]["/api/v1/commitments/"]["get"]["security"]
+    assert "security" not in schema  # no requirement for the whole API
     assert {} not in schema["paths"]["/api/v1/commitments/"]["post"]["security"]
-    assert "tokenAuth" in schema["components"]["securitySchemes"]
+    assert {"tokenAuth": []} in schema["paths"]["/api/v1/commitments/"]["post"]["security"]
+    assert schema["components"]["securitySchemes"]["tokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["tokenAuth"]["description"],
+    }
+
+
+def test_public_reads_are_documented_without_a_lock(schema):
+    reads = [operations["get"] for operations in schema["paths"].values() if "get" in operations]
+    assert len(reads) > 10
+    # An operation with a security requirement is drawn with a lock in the docs.
+    assert [read["operationId"] for read in reads if read.get("security")] == []
 
 
 def test_writes_answer_with_the_full_record(schema):

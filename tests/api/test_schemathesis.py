@@ -109,6 +109,6 @@ def test_every_get_operation_conforms_to_the_schema(case, fuzzed_data, unthrottl
 
 def test_the_fuzzer_covers_every_get_operation():
     operations = [result.ok().label for result in schema.get_all_operations()]
-    assert len(operations) == 17, operations  # 8 lists, 8 details, stats
+    assert len(operations) == 18, operations  # the index, 8 lists, 8 details, stats
     if RESULTS["examples"]:  # the fuzzing ran first in this session: print its figures (-rP or -s)
         print(f"schemathesis: {len(RESULTS['operations'])} GET operations, {RESULTS['examples']} examples")

@@ -54,21 +54,17 @@ def test_every_page_of_a_search_holds_the_rows_of_the_plain_slice(matches):
     assert pages == [expected[0:5], expected[5:10], expected[10:14]]
 
 
-def test_postgresql_ranks_and_cuts_on_ids_before_reading_rows(matches):
+def test_a_search_ranks_and_cuts_on_ids_before_reading_rows(matches):
     queryset = search()
     page = RankedPaginator(queryset, 5).page(2)
     with CaptureQueriesContext(connection) as captured:
         rows = list(page.object_list.values_list("slug", flat=True))
     sql = captured.captured_queries[0]["sql"]
-    if connection.vendor == "postgresql":
-        assert RANK in queryset.query.annotations
-        # The outer query has no LIMIT of its own; the ids subquery carries the page's slice.
-        assert "IN (SELECT" in sql and "LIMIT 5 OFFSET 5" in sql
-        assert not sql.rstrip().endswith("OFFSET 5")
-    else:
-        # No rank on SQLite: the page is the plain slice.
-        assert RANK not in queryset.query.annotations
-        assert "IN (SELECT" not in sql and sql.rstrip().endswith("OFFSET 5")
+    # Ranked on both databases. The outer query has no LIMIT of its own; the ids subquery carries
+    # the page's slice.
+    assert RANK in queryset.query.annotations
+    assert "IN (SELECT" in sql and "LIMIT 5 OFFSET 5" in sql
+    assert not sql.rstrip().endswith("OFFSET 5")
     assert rows == list(queryset.values_list("slug", flat=True)[5:10])
 
 
