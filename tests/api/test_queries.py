@@ -207,11 +207,11 @@ def test_a_status_update_detail_is_a_fixed_number_of_queries(client, django_asse
 
 def test_a_search_costs_the_queries_of_the_plain_list(client, django_assert_num_queries):
     # count (one lookup in the full-text index); page: the ranked ids cut in a subquery, then
-    # rows with statement; themes; actors; party statuses. No lookup of theme, actor or alias
-    # names: they are in the stored documents.
+    # rows with statement; themes; actors; party statuses; verdicts in force; their evidence;
+    # lineages. No lookup of theme, actor or alias names: they are in the stored documents.
     build_commitments()
     for page_size in (1, 100):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(8):
             response = client.get("/api/v1/commitments/", {"search": "commitment work", "page_size": page_size})
         assert response.json()["count"] == ROWS
         assert len(response.json()["results"]) == page_size
