@@ -16,7 +16,8 @@ from import_export.admin import ImportExportModelAdmin
 
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
-from commitments.admin.editing import VERSION_FIELD, EditForm, EditGuardMixin, add_refusal, content_changed
+from commitments.admin.badges import STATUS_COLOURS, status_badge  # noqa: F401 (colours read by tests)
+from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal
 from commitments.admin.resources import (
     ActorResource,
     ArticleResource,
@@ -25,12 +26,12 @@ from commitments.admin.resources import (
     ThemeResource,
     validating,
 )
+from commitments.admin.statement_page import CommitmentInline, save_commitment_rows
 from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
 from commitments.domain.services import (
     authors,
     check_as_of,
     delete_status_update,
-    note_edit,
     record_status_update,
 )
 from commitments.models import (
@@ -41,29 +42,9 @@ from commitments.models import (
     PublicationState,
     Quote,
     Statement,
-    Status,
     StatusUpdate,
     Theme,
 )
-
-# Shared with the public stylesheet's status colours.
-STATUS_COLOURS = {
-    Status.NOT_RATED: "#6b7280",
-    Status.NOT_STARTED: "#b91c1c",
-    Status.IN_PROGRESS: "#1d4ed8",
-    Status.STALLED: "#b45309",
-    Status.PARTIALLY_MET: "#7c3aed",
-    Status.MET: "#15803d",
-    Status.BROKEN: "#7f1d1d",
-}
-
-
-def status_badge(status: str) -> str:
-    return format_html(
-        '<span style="background:{};color:#fff;padding:1px 6px;border-radius:3px;white-space:nowrap">{}</span>',
-        STATUS_COLOURS[status],
-        Status(status).label,
-    )
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -133,26 +114,6 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
     ]
 
 
-class CommitmentInline(admin.TabularInline):
-    model = Commitment
-    form = EditForm  # each row carries the version it was opened at (a hidden input)
-    fields = ["title", "slug", "state", "current_status", VERSION_FIELD]
-    readonly_fields = ["state", "current_status"]  # the state moves through the workflow only
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    extra = 0
-
-    @admin.display(description="status")
-    def current_status(self, obj):
-        return status_badge(obj.status) if obj.pk else "–"
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if self.has_change_permission(request, obj):
-            return fields
-        return [f for f in fields if f != VERSION_FIELD]  # read-only rows have no version to send
-
-
 class AuthoredAdmin(EditGuardMixin, WorkflowAdminMixin, TrackerAdmin):
     """Statements and commitments: the workflow, authorship, concurrent edits, refused saves."""
 
@@ -177,13 +138,9 @@ class StatementAdmin(AuthoredAdmin):
         return obj.n_commitments
 
     def save_formset(self, request, form, formset, change):
-        # Commitments written here have authors like those written on their own page.
-        for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or not inline_form.has_changed():
-                continue
-            if inline_form.instance.pk is None or content_changed(inline_form):
-                note_edit(inline_form.instance, request.user)
-        super().save_formset(request, form, formset, change)
+        # Commitments written here have authors like those written on their own page, and a
+        # first status update recorded through the status service (statement_page.py).
+        save_commitment_rows(request, formset)
 
 
 def correction_url(update: StatusUpdate) -> str:
