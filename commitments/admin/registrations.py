@@ -18,6 +18,7 @@ from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
 from commitments.admin.badges import STATUS_COLOURS, status_badge  # noqa: F401 (colours read by tests)
 from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal
+from commitments.admin.lookups import name_rank
 from commitments.admin.resources import (
     ActorResource,
     ArticleResource,
@@ -80,6 +81,10 @@ class ThemeAdmin(TrackerAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").annotate(n_commitments=Count("commitments"))
 
+    # The autocomplete (lookups.py): themes named first, then by their keywords.
+    def autocomplete_rank(self, term):
+        return name_rank(term, aliases="keywords")
+
     @admin.display(description="commitments", ordering="n_commitments")
     def commitment_count(self, obj):
         return obj.n_commitments
@@ -94,6 +99,13 @@ class ActorAdmin(TrackerAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+
+    # The autocomplete (lookups.py): the actor named first, then its aliases; labelled by kind.
+    def autocomplete_rank(self, term):
+        return name_rank(term, aliases="aliases")
+
+    def autocomplete_label(self, obj):
+        return f"{obj.name} — {obj.get_kind_display().lower()}"
 
 
 @admin.register(Article)

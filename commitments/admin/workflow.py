@@ -218,9 +218,13 @@ class WorkflowAdminMixin:
         EditGuardMixin shows the form again, as typed, with the reason.
         """
         value = request.POST.get(FORM_MOVE, "")
-        allowed = dict(self.form_moves(request, obj))
+        # Which moves may be made is change_state's to say (after the save: an edit can make
+        # the user an author); here only that the button is one this form has.
         state = value.removesuffix(WITH_CONTENTS).removesuffix("+statement")
-        if value not in allowed or state not in PublicationState.values:
+        known = {*PublicationState.values, WITH_STATEMENT if self.model is Commitment else None}
+        if self.package_label(PublicationState.REVIEW):
+            known |= {s + WITH_CONTENTS for s in PACKAGE_LABELS}
+        if value not in known:
             raise ValidationError("That move is not offered for this record. Nothing was saved.")
         reason = request.POST.get("change_reason", "").strip()
         from_state = obj.state
