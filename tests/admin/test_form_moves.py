@@ -151,9 +151,7 @@ def test_a_statement_with_a_tagged_commitment_and_its_first_update_is_one_page(c
 
 def test_an_update_refused_by_the_status_service_rolls_back_the_whole_statement(client, editor):
     client.force_login(editor)
-    data = statement_with_row(
-        new_status="met", new_as_of="2020-01-01", new_rationale="Before the statement was made."
-    )
+    data = statement_with_row(new_status="met", new_as_of="2020-01-01", new_rationale="Before the statement was made.")
     response = client.post(admin_url(Statement, "add"), data)
     assert response.status_code == 200
     assert "before the statement was made" in response.content.decode()
