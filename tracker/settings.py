@@ -157,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# ISO dates (YYYY-MM-DD) wherever Django formats or reads a date: tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

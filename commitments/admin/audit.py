@@ -8,7 +8,10 @@ read-only (restoring one would bypass the status service and the workflow).
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponseNotAllowed
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 REASON_FIELD = "change_reason"
@@ -53,3 +56,14 @@ class AuditedAdmin(SimpleHistoryAdmin):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"], "Old versions are read-only; make a new change instead.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def response_delete(self, request: HttpRequest, obj_display, obj_id):
+        # Back to the list the record was opened from (its filters kept), not the admin's home,
+        # for anyone who may read the list: Django sends those without the change permission home.
+        response = super().response_delete(request, obj_display, obj_id)
+        if IS_POPUP_VAR in request.POST or not self.has_view_or_change_permission(request):
+            return response
+        opts = self.opts
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)
+        filters = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}
+        return HttpResponseRedirect(add_preserved_filters(filters, changelist))

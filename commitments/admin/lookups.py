@@ -37,6 +37,8 @@ class RankedAutocompleteView(AutocompleteJsonView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if not queryset.ordered:  # a grouped query (a count annotated) drops the model's order
+            queryset = queryset.order_by(*queryset.model._meta.ordering)
         rank = getattr(self.model_admin, "autocomplete_rank", None)
         if rank is None or not self.term.strip():
             return queryset
