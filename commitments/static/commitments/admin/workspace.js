@@ -22,6 +22,21 @@
       }
     });
   }
+  // Select2 draws its own search box for each autocomplete, without a label (screen readers
+  // announce an unnamed text box), and draws it again after every choice: name each one after
+  // the field's label as it appears.
+  function nameSearchBoxes(root) {
+    root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+      box.setAttribute("aria-label", label ? "Search " + label.textContent.replace(/:\s*$/, "") : "Search");
+    });
+  }
+  new MutationObserver(function () {
+    nameSearchBoxes(document);
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("#content-main form[method=post][id$=_form]");
     if (form) {
