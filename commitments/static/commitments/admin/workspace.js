@@ -33,8 +33,16 @@
       box.setAttribute("aria-label", label ? "Search " + label.textContent.replace(/:\s*$/, "") : "Search");
     });
   }
+  // Its "clear all" cross sits inside the list of choices, where only list items belong: move it
+  // next to the list, still inside the box whose click handler clears the choices.
+  function moveClearButtons(root) {
+    root.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear").forEach(function (cross) {
+      cross.parentNode.parentNode.insertBefore(cross, cross.parentNode);
+    });
+  }
   new MutationObserver(function () {
     nameSearchBoxes(document);
+    moveClearButtons(document);
   }).observe(document.documentElement, { childList: true, subtree: true });
 
   document.addEventListener("DOMContentLoaded", function () {
