@@ -49,7 +49,7 @@ def group(noun: str, queryset: QuerySet, meta, all_url: str | None, request: Htt
         return None
     rows, total = listed(queryset)
     return {
-        "noun": noun,
+        "noun": noun if total != 1 else noun.removesuffix("s"),
         "rows": [{"label": str(row), "url": change_url(row), "meta": meta(row)} for row in rows],
         "count": total,
         "all_url": all_url if total > len(rows) else None,

@@ -129,6 +129,9 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
 class AuthoredAdmin(EditGuardMixin, WorkflowAdminMixin, TrackerAdmin):
     """Statements and commitments: the workflow, authorship, concurrent edits, refused saves."""
 
+    class Media:
+        css = {"all": ["commitments/admin/workspace.css"]}  # the lists' and forms' corrections
+
 
 @admin.register(Statement)
 class StatementAdmin(AuthoredAdmin):
@@ -218,7 +221,10 @@ class ArticleLinkInline(admin.TabularInline):
 @admin.register(Commitment)
 class CommitmentAdmin(AuthoredAdmin):
     resource_classes = [CommitmentResource]
-    list_display = ["title", "statement", "status_display", "state", "target_date", "overdue"]
+    # The statement under the title, not in a column of its own: the list then fits 1280 px
+    # with the side menu open.
+    list_display = ["title_and_statement", "status_display", "state", "target_date", "overdue"]
+    list_display_links = ["title_and_statement"]
     list_filter = ["status", "state", "themes", "actors", "statement", OverdueFilter]
     search_fields = ["title", "slug", "wording", "summary"]
     list_select_related = ["statement"]
@@ -241,6 +247,10 @@ class CommitmentAdmin(AuthoredAdmin):
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj):
         return obj.is_overdue
+
+    @admin.display(description="commitment (statement)", ordering="title")
+    def title_and_statement(self, obj):
+        return format_html('{}<br><span class="quiet">{}</span>', obj.title, obj.statement)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -151,6 +151,12 @@ class WorkflowAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if "state" in readonly else [*readonly, "state"]
 
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:  # a new record is a draft nobody has moved yet: nothing to say about it
+            return [f for f in fields if f not in ("state", "state_changed_at", "state_changed_by")]
+        return fields
+
     def get_urls(self):
         return [
             path(

@@ -266,5 +266,7 @@ def test_an_amount_without_currency_is_shown_at_the_currency_field(page: Page, s
 def test_axe_finds_no_serious_or_critical_issue_in_the_workspace(page: Page, site, people, axe_source, path):
     pk = Commitment.objects.first().pk
     sign_in(page, site, "pub", to=path.format(pk=pk))
+    if path.endswith("commitment/"):
+        shoot(page, "commitment-list")
     serious = axe_serious(page, axe_source)
     assert serious == [], "\n".join(map(str, serious))
