@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commitments.admin.badges import status_badge
 from commitments.admin.editing import VERSION_FIELD, EditForm, content_changed
+from commitments.admin.history import note
 from commitments.domain.services import note_edit, record_status_update
 from commitments.models import Article, Commitment, Status
 
@@ -129,7 +130,7 @@ def save_commitment_rows(request: HttpRequest, formset) -> None:
             articles = []
             if data.get("new_evidence_url"):
                 articles.append(evidence_article(data["new_evidence_url"], data.get("new_evidence_title", "")))
-            record_status_update(
+            update = record_status_update(
                 commitment=row.instance,
                 status=data["new_status"],
                 as_of=data.get("new_as_of") or timezone.localdate(),
@@ -137,6 +138,7 @@ def save_commitment_rows(request: HttpRequest, formset) -> None:
                 articles=articles,
                 author=request.user,
             )
+            note(request, f"Recorded the status update “{update}”")
         except ValidationError as refusal:
             # Shown at the top of the form (EditGuardMixin): everything is rolled back.
             raise ValidationError([f"Status update of “{row.instance}”: {m}" for m in refusal.messages]) from refusal
