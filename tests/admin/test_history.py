@@ -40,9 +40,7 @@ def test_a_state_change_shows_who_and_from_what_to_what(client, editor):
 
 def test_a_status_update_recorded_on_the_statement_page_is_in_its_history(client, editor):
     client.force_login(editor)
-    client.post(
-        admin_url(Statement, "add"), statement_with_row(new_status="not_started", new_rationale="Nothing yet.")
-    )
+    client.post(admin_url(Statement, "add"), statement_with_row(new_status="not_started", new_rationale="Nothing yet."))
     statement = Statement.objects.get(slug="leaders-joint-statement")
     page = history(client, statement)
     assert "Recorded the status update “Fund cyber defence: Not started as of" in page
