@@ -157,6 +157,7 @@ def test_the_ordinary_task_takes_few_clicks_and_page_loads(browser, site, people
     tally.click(queue.get_by_role("link", name="Leaders' statement on cyber defence"))
     tally.click(page.get_by_role("button", name="Publish with its commitments and their status updates"))
     expect(page.locator(".messagelist .success")).to_contain_text("is now published")
+    page.wait_for_load_state("load")  # the last page counted before the figures are read
 
     statement = Statement.objects.get(title="Leaders' statement on cyber defence")
     commitments = list(statement.commitments.order_by("pk"))
