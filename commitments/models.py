@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from commitments.fielderrors import FieldErrorsMixin
 from commitments.infra.paths import detail_path
 from commitments.lineage import LineageFields, Relation
 from commitments.status import (  # noqa: F401 (the vocabulary is also read from here)
@@ -54,7 +55,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-class Timestamped(models.Model):
+class Timestamped(FieldErrorsMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Indexed for `changed_since`, the API's incremental-sync filter.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -524,7 +525,7 @@ class StatusUpdateQuerySet(models.QuerySet):
         )
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(FieldErrorsMixin, models.Model):
     """One dated verdict on a commitment, or on one of its parties.
 
     Reviewed like statements and commitments (draft → review → published); only published updates
@@ -615,7 +616,7 @@ class StatusUpdate(models.Model):
         return STATUS_SCORES[self.status]
 
 
-class ArticleLink(models.Model):
+class ArticleLink(FieldErrorsMixin, models.Model):
     class Relation(models.TextChoices):
         REPORTS = "reports", "Reports the commitment"
         PROGRESS = "progress", "Shows progress"

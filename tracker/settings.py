@@ -157,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# ISO dates (YYYY-MM-DD) wherever Django formats or reads a date: tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -223,6 +225,12 @@ FOUR_EYES = env_bool("FOUR_EYES", True)
 # A mean score is headlined only when it rests on at least this many rated commitments; below
 # it, pages say the score is not yet meaningful (the figure and its basis are still given).
 SCORE_MIN_RATED = env_int("SCORE_MIN_RATED", 3)
+
+# --- The analysts' workspace (commitments/admin/desk.py): the admin's front page lists published
+# commitments whose latest assessment is older than this many months, for re-assessment.
+REASSESS_AFTER_MONTHS = env_int("REASSESS_AFTER_MONTHS", 12)
+if REASSESS_AFTER_MONTHS < 1:
+    raise ImproperlyConfigured("REASSESS_AFTER_MONTHS must be at least 1.")
 
 # --- Security: HTTPS, headers, login lockout. Production safety switches on with DJANGO_DEBUG=0;
 # every switch can be set explicitly. docs/operations.md explains each variable.

@@ -2,4 +2,4 @@
 article import. Django's admin autodiscovery imports this package; the registrations module
 registers every model."""
 
-from commitments.admin import registrations, submissions  # noqa: F401
+from commitments.admin import registrations, site, submissions  # noqa: F401

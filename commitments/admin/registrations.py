@@ -16,7 +16,9 @@ from import_export.admin import ImportExportModelAdmin
 
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
-from commitments.admin.editing import VERSION_FIELD, EditForm, EditGuardMixin, add_refusal, content_changed
+from commitments.admin.badges import status_badge
+from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal
+from commitments.admin.lookups import name_rank
 from commitments.admin.resources import (
     ActorResource,
     ArticleResource,
@@ -25,12 +27,12 @@ from commitments.admin.resources import (
     ThemeResource,
     validating,
 )
+from commitments.admin.statement_page import CommitmentInline, save_commitment_rows
 from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
 from commitments.domain.services import (
     authors,
     check_as_of,
     delete_status_update,
-    note_edit,
     record_status_update,
 )
 from commitments.models import (
@@ -41,19 +43,9 @@ from commitments.models import (
     PublicationState,
     Quote,
     Statement,
-    Status,
     StatusUpdate,
     Theme,
 )
-from commitments.status import STATUS_COLOURS
-
-
-def status_badge(status: str) -> str:
-    return format_html(
-        '<span style="background:{};color:#fff;padding:1px 6px;border-radius:3px;white-space:nowrap">{}</span>',
-        STATUS_COLOURS[status],
-        Status(status).label,
-    )
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -89,6 +81,10 @@ class ThemeAdmin(TrackerAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent").annotate(n_commitments=Count("commitments"))
 
+    # The autocomplete (lookups.py): themes named first, then by their keywords.
+    def autocomplete_rank(self, term):
+        return name_rank(term, aliases="keywords")
+
     @admin.display(description="commitments", ordering="n_commitments")
     def commitment_count(self, obj):
         return obj.n_commitments
@@ -103,6 +99,13 @@ class ActorAdmin(TrackerAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+
+    # The autocomplete (lookups.py): the actor named first, then its aliases; labelled by kind.
+    def autocomplete_rank(self, term):
+        return name_rank(term, aliases="aliases")
+
+    def autocomplete_label(self, obj):
+        return f"{obj.name} — {obj.get_kind_display().lower()}"
 
 
 @admin.register(Article)
@@ -123,28 +126,11 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
     ]
 
 
-class CommitmentInline(admin.TabularInline):
-    model = Commitment
-    form = EditForm  # each row carries the version it was opened at (a hidden input)
-    fields = ["title", "slug", "state", "current_status", VERSION_FIELD]
-    readonly_fields = ["state", "current_status"]  # the state moves through the workflow only
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    extra = 0
-
-    @admin.display(description="status")
-    def current_status(self, obj):
-        return status_badge(obj.status) if obj.pk else "–"
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if self.has_change_permission(request, obj):
-            return fields
-        return [f for f in fields if f != VERSION_FIELD]  # read-only rows have no version to send
-
-
 class AuthoredAdmin(EditGuardMixin, WorkflowAdminMixin, TrackerAdmin):
     """Statements and commitments: the workflow, authorship, concurrent edits, refused saves."""
+
+    class Media:
+        css = {"all": ["commitments/admin/workspace.css"]}  # the lists' and forms' corrections
 
 
 @admin.register(Statement)
@@ -167,13 +153,9 @@ class StatementAdmin(AuthoredAdmin):
         return obj.n_commitments
 
     def save_formset(self, request, form, formset, change):
-        # Commitments written here have authors like those written on their own page.
-        for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or not inline_form.has_changed():
-                continue
-            if inline_form.instance.pk is None or content_changed(inline_form):
-                note_edit(inline_form.instance, request.user)
-        super().save_formset(request, form, formset, change)
+        # Commitments written here have authors like those written on their own page, and a
+        # first status update recorded through the status service (statement_page.py).
+        save_commitment_rows(request, formset)
 
 
 def correction_url(update: StatusUpdate) -> str:
@@ -239,7 +221,10 @@ class ArticleLinkInline(admin.TabularInline):
 @admin.register(Commitment)
 class CommitmentAdmin(AuthoredAdmin):
     resource_classes = [CommitmentResource]
-    list_display = ["title", "statement", "status_display", "state", "target_date", "overdue"]
+    # The statement under the title, not in a column of its own: the list then fits 1280 px
+    # with the side menu open.
+    list_display = ["title_and_statement", "status_display", "state", "target_date", "overdue"]
+    list_display_links = ["title_and_statement"]
     list_filter = ["status", "state", "themes", "actors", "statement", OverdueFilter]
     search_fields = ["title", "slug", "wording", "summary"]
     list_select_related = ["statement"]
@@ -264,6 +249,10 @@ class CommitmentAdmin(AuthoredAdmin):
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj):
         return obj.is_overdue
+
+    @admin.display(description="commitment (statement)", ordering="title")
+    def title_and_statement(self, obj):
+        return format_html('{}<br><span class="quiet">{}</span>', obj.title, obj.statement)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -1,7 +1,11 @@
 """The publication workflow in the admin.
 
 `WorkflowAdminMixin` moves statements, commitments and status updates through draft → review →
-published with list actions and buttons on the change page. Every move goes through
+published with list actions and with buttons inside the change form: a button there saves the
+form's changes and then makes the move, in one transaction, or refuses the whole thing with the
+form kept as typed and the reason at the top. A statement's form also offers to move it together
+with its commitments and their status updates (one review of the whole package); a commitment's,
+with its status updates. Every move goes through
 `commitments.domain.services.change_state`, which checks the publish permission and records who, when
 and why; the `state` field itself is never editable in a form.
 """
@@ -17,9 +21,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.text import get_text_list
 
 from commitments.domain.services import can_change_state, change_state, refusal
-from commitments.models import Commitment, PublicationState
+from commitments.models import Commitment, PublicationState, Statement, StatusUpdate
 
 
 class WorkflowActionForm(helpers.ActionForm):
@@ -43,6 +48,18 @@ WORKFLOW_MOVES = {
 
 # The button value of "Publish with its statement" (a commitment whose statement is in review).
 WITH_STATEMENT = "published+statement"
+
+# The name of the workflow buttons inside the change form; their value is the state to move to,
+# or one of the package moves below.
+FORM_MOVE = "_workflow"
+# A statement with its commitments and their status updates; a commitment with its status
+# updates: the records in the same state move with it, in that order (a commitment is published
+# after its statement, as publication_problems asks).
+WITH_CONTENTS = "+contents"
+PACKAGE_LABELS = {
+    PublicationState.REVIEW: "Submit for review with its {}",
+    PublicationState.PUBLISHED: "Publish with its {}",
+}
 
 
 def refusal_text(exc: PermissionDenied) -> str:
@@ -134,6 +151,12 @@ class WorkflowAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if "state" in readonly else [*readonly, "state"]
 
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:  # a new record is a draft nobody has moved yet: nothing to say about it
+            return [f for f in fields if f not in ("state", "state_changed_at", "state_changed_by")]
+        return fields
+
     def get_urls(self):
         return [
             path(
@@ -161,6 +184,101 @@ class WorkflowAdminMixin:
             moves.append((WITH_STATEMENT, "Publish with its statement"))
         return moves
 
+    def package_label(self, state: str) -> str | None:
+        """The label of the button moving `obj` with what it holds, or None for a status update."""
+        if self.model is Statement:
+            return PACKAGE_LABELS[state].format("commitments and their status updates")
+        if self.model is Commitment:
+            return PACKAGE_LABELS[state].format("status updates")
+        return None
+
+    def form_moves(self, request: HttpRequest, obj) -> list[tuple[str, str]]:
+        """The workflow buttons inside the change form: (value, label)."""
+        if obj is None or obj.pk is None:
+            # A new record starts as a draft: its author may save it straight into review.
+            moves = [(PublicationState.REVIEW, "Submit for review")] if self.has_add_permission(request) else []
+        else:
+            moves = self.workflow_moves(request, obj)
+        for state in (PublicationState.REVIEW, PublicationState.PUBLISHED):
+            label = self.package_label(state)
+            if label and any(value == state for value, _ in moves):
+                moves.append((state + WITH_CONTENTS, label))
+        return moves
+
+    def package(self, obj, from_state: str) -> list:
+        """The records that move with `obj` in a package move: those in `from_state`."""
+        if isinstance(obj, Statement):
+            commitments = list(obj.commitments.filter(state=from_state).order_by("pk"))
+            updates = StatusUpdate.objects.filter(commitment__statement=obj, state=from_state)
+        elif isinstance(obj, Commitment):
+            commitments = []
+            updates = obj.updates.filter(state=from_state)
+        else:
+            return []
+        return [*commitments, *updates.select_related("commitment__statement").order_by("pk")]
+
+    def move_from_form(self, request: HttpRequest, obj):
+        """After the form's save (same transaction): the move its button asked for.
+
+        A refusal is raised as a ValidationError: the admin's transaction rolls the save back and
+        EditGuardMixin shows the form again, as typed, with the reason.
+        """
+        value = request.POST.get(FORM_MOVE, "")
+        # Which moves may be made is change_state's to say (after the save: an edit can make
+        # the user an author); here only that the button is one this form has.
+        state = value.removesuffix(WITH_CONTENTS).removesuffix("+statement")
+        known = {*PublicationState.values, WITH_STATEMENT if self.model is Commitment else None}
+        if self.package_label(PublicationState.REVIEW):
+            known |= {s + WITH_CONTENTS for s in PACKAGE_LABELS}
+        if value not in known:
+            raise ValidationError("That move is not offered for this record. Nothing was saved.")
+        reason = request.POST.get("change_reason", "").strip()
+        from_state = obj.state
+        records = [obj, *(self.package(obj, from_state) if value.endswith(WITH_CONTENTS) else [])]
+        for record in records:
+            try:
+                change_state(
+                    obj=record,
+                    state=state,
+                    user=request.user,
+                    reason=reason,
+                    with_statement=value == WITH_STATEMENT and record is obj,
+                )
+            except PermissionDenied as exc:
+                raise ValidationError(
+                    f"“{record}”: {refusal_text(exc)}. Nothing was saved: your input is kept below."
+                ) from exc
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"“{record}”: {' '.join(exc.messages)} Nothing was saved: your input is kept below."
+                ) from exc
+        done = f"“{obj}” was saved and is now {obj.get_state_display().lower()}"
+        if value == WITH_STATEMENT:
+            done += f", with its statement “{obj.statement}”"
+        others = records[1:]
+        if others:
+            n_commitments = sum(isinstance(r, Commitment) for r in others)
+            n_updates = len(others) - n_commitments
+            parts = [
+                f"{n} {noun}{'' if n == 1 else 's'}"
+                for n, noun in [(n_commitments, "commitment"), (n_updates, "status update")]
+                if n
+            ]
+            done += f", with {get_text_list(parts, 'and')}"
+        self.message_user(request, done + ".", messages.SUCCESS)
+        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return HttpResponseRedirect(reverse(change_url, args=[obj.pk], current_app=self.admin_site.name))
+
+    def response_add(self, request: HttpRequest, obj, post_url_continue=None):
+        if FORM_MOVE in request.POST:
+            return self.move_from_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj):
+        if FORM_MOVE in request.POST:
+            return self.move_from_form(request, obj)
+        return super().response_change(request, obj)
+
     def workflow_refusals(self, request: HttpRequest, obj) -> list[str]:
         """Why the moves out of `obj`'s state that the user lacks are refused, for the change page."""
         reasons = []
@@ -175,6 +293,14 @@ class WorkflowAdminMixin:
         if obj is not None and obj.pk:
             context["workflow_moves"] = self.workflow_moves(request, obj)
             context["workflow_refusals"] = self.workflow_refusals(request, obj)
+            statement = getattr(obj, "statement", None)
+            if isinstance(obj, Commitment) and statement.state != PublicationState.PUBLISHED:
+                # Published alone, it would stay invisible: say so before anyone presses Publish.
+                context["statement_unpublished"] = statement
+        editable = self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+        if editable and not context.get("is_popup"):
+            context["form_moves"] = self.form_moves(request, obj)
+            context["form_move_name"] = FORM_MOVE
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def state_view(self, request: HttpRequest, object_id: str):

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, TemplateView
 
 from commitments.domain import stats
@@ -268,19 +269,54 @@ def ordering_labels(chosen: list[str] | None) -> dict[str, str]:
     return {**ORDERING_LABELS, value: f"As in the address ({value})"}
 
 
-class CommitmentDetailView(ConditionalMixin, DetailView):
+# --- Staff preview of drafts ------------------------------------------------------------------
+# Signed-in staff who may view a record in the admin see its page before it is public ("View on
+# site" in the admin), under a "Draft: not public" banner. Such a page is never stored by any
+# cache: it is private to the one reader, and the anonymous page cache skips signed-in users.
+
+
+def may_preview(request: HttpRequest, model) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm(f"commitments.view_{model._meta.model_name}")
+
+
+class PreviewMixin:
+    """For detail views built on `page_queryset(base)`: the public base, or every record for staff."""
+
+    def get_queryset(self):
+        model = self.model
+        if may_preview(self.request, model):
+            return self.page_queryset(model.objects.all(), preview=True)
+        return self.page_queryset(model.objects.published())
+
+    def is_public(self, obj) -> bool:
+        return obj.state == PublicationState.PUBLISHED
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("preview"):
+            patch_cache_control(response, private=True, no_store=True, max_age=0)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.is_public(self.object)
+        return context
+
+
+class CommitmentDetailView(PreviewMixin, ConditionalMixin, DetailView):
     template_name = "commitments/commitment_detail.html"
-    queryset = (
-        Commitment.objects.published()
-        .select_related("statement")
-        .prefetch_related(
+    model = Commitment
+
+    @staticmethod
+    def page_queryset(base: QuerySet, preview: bool = False) -> QuerySet:
+        return base.select_related("statement").prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("name", "slug")),
             Prefetch("actors", queryset=Actor.objects.only("name", "slug", "role")),
             Prefetch("statement__articles", queryset=Article.objects.defer("body", "raw_text")),
-            # Oldest first: the timeline reads forward from the day the commitment was made.
-            # Published updates only (drafts wait for review), corrected ones included: the
-            # timeline shows them as corrected. Oldest first: it reads forward from the day the
-            # commitment was made.
+            # Published updates only (drafts wait for review, a preview included), corrected ones
+            # included: the timeline shows them as corrected. Oldest first: it reads forward from
+            # the day the commitment was made.
             Prefetch(
                 "updates",
                 queryset=StatusUpdate.objects.filter(state=PublicationState.PUBLISHED)
@@ -294,7 +330,9 @@ class CommitmentDetailView(ConditionalMixin, DetailView):
             ),
             Prefetch("quotes", queryset=Quote.objects.select_related("speaker", "article")),
         )
-    )
+
+    def is_public(self, obj) -> bool:
+        return obj.state == obj.statement.state == PublicationState.PUBLISHED
 
     def get_context_data(self, **kwargs):
         updates = list(self.object.updates.all())
@@ -332,14 +370,20 @@ class StatementListView(ConditionalMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "page_obj": page, "page_message": page_message}
 
 
-class StatementDetailView(ConditionalMixin, DetailView):
+class StatementDetailView(PreviewMixin, ConditionalMixin, DetailView):
     template_name = "commitments/statement_detail.html"
-    queryset = Statement.objects.published().prefetch_related(
-        Prefetch("parties", queryset=Actor.objects.only("name", "slug", "role")),
-        "articles",
-        Prefetch("commitments", queryset=Commitment.objects.published().order_by("id"), to_attr="public_commitments"),
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker", "article")),
-    )
+    model = Statement
+
+    @staticmethod
+    def page_queryset(base: QuerySet, preview: bool = False) -> QuerySet:
+        # A preview shows the statement with the commitments it will carry, drafts included.
+        commitments = Commitment.objects.all() if preview else Commitment.objects.published()
+        return base.prefetch_related(
+            Prefetch("parties", queryset=Actor.objects.only("name", "slug", "role")),
+            "articles",
+            Prefetch("commitments", queryset=commitments.order_by("id"), to_attr="public_commitments"),
+            Prefetch("quotes", queryset=Quote.objects.select_related("speaker", "article")),
+        )
 
     def get_context_data(self, **kwargs):
         statement = self.object

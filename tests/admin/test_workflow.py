@@ -224,6 +224,7 @@ def test_the_statement_form_cannot_publish_its_commitments_inline(client, editor
         "commitments-0-statement": statement.pk,
         "commitments-0-title": commitment.title,
         "commitments-0-slug": commitment.slug,
+        "commitments-0-wording": commitment.wording,
         "commitments-0-state": PUBLISHED,
         "state": PUBLISHED,
     }
