@@ -33,6 +33,27 @@
       box.setAttribute("aria-label", label ? "Search " + label.textContent.replace(/:\s*$/, "") : "Search");
     });
   }
+  // A single-choice autocomplete is named by its chosen value alone, which is empty until one is
+  // chosen: name it by the field's label, then the value.
+  function nameSingleChoices(root) {
+    root.querySelectorAll(".select2-selection--single[aria-labelledby]:not([data-named])").forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+      if (!label) {
+        return;
+      }
+      label.id = label.id || select.id + "-label";
+      var shown = box.getAttribute("aria-labelledby");
+      box.setAttribute("aria-labelledby", label.id + " " + shown);
+      // The text box that shows the choice is named the same way.
+      var value = document.getElementById(shown);
+      if (value) {
+        value.setAttribute("aria-labelledby", label.id + " " + shown);
+      }
+      box.setAttribute("data-named", "");
+    });
+  }
   // Its "clear all" cross sits inside the list of choices, where only list items belong: move it
   // next to the list, still inside the box whose click handler clears the choices.
   function moveClearButtons(root) {
@@ -42,6 +63,7 @@
   }
   new MutationObserver(function () {
     nameSearchBoxes(document);
+    nameSingleChoices(document);
     moveClearButtons(document);
   }).observe(document.documentElement, { childList: true, subtree: true });
 
