@@ -36,6 +36,7 @@ QuerySet.update() or bulk_create() send no signals; call bump_data_version() aft
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -64,6 +65,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "tracker:data-version"
 ENTRY_PREFIX = "tracker:response:"
 COUNT_PREFIX = "tracker:count:"
+LOCK_PREFIX = "tracker:computing:"
 TRACKER_APP = "commitments"
 
 
@@ -217,6 +219,7 @@ class AnonymousCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        _served_stale.set(False)
         alias, timeout, max_bytes, excluded = _settings()
         if (
             timeout <= 0
@@ -249,6 +252,11 @@ class AnonymousCacheMiddleware:
 
         response = self.get_response(request)
         response["X-Cache"] = "miss"
+        if _served_stale.get():
+            # Built from a value of the previous data version (shared_by_version): good for this
+            # reader, who asked while it was being recomputed, but not to be kept by anyone.
+            response["Cache-Control"] = "no-store"
+            return response
         if request.method == "GET" and not tracked and _storable(response):
             if response.streaming:
                 if not response.is_async:
@@ -341,6 +349,70 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
     except Exception:
         logger.exception("Could not store a computed value in the cache.")
     return value
+
+
+# Set when a value of an earlier data version was served (shared_by_version); the page cache does
+# not store a response built from it. Reset by the middleware at the start of every request.
+_served_stale: contextvars.ContextVar[bool] = contextvars.ContextVar("tracker_served_stale", default=False)
+
+# How long a request without any earlier value waits for another one's computation, and how long
+# a computation may hold its lock before another request may start one (a worker that died).
+SHARED_WAIT_SECONDS = 10.0
+SHARED_LOCK_SECONDS = 60
+
+
+def served_stale() -> bool:
+    """Whether this request was answered with a value of an earlier data version."""
+    return _served_stale.get()
+
+
+def shared_lock_key(key: str, version: int) -> str:
+    """The cache key held while `key`'s value for data `version` is being computed."""
+    return f"{LOCK_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}:{version}"
+
+
+def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float = SHARED_WAIT_SECONDS) -> T:
+    """cached_by_version, computed by one request at a time for each data version.
+
+    For aggregates that scan the tables (the dashboard's): after an edit, the first request takes
+    a lock (`cache.add`, atomic on Redis and on the database cache) and computes; the requests
+    arriving meanwhile answer with the value of the previous version when there is one (and are
+    then not stored by the page cache), or wait for the computation, polling the cache, for at
+    most `wait_seconds` before computing it themselves.
+    """
+    timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
+    if timeout <= 0:
+        return compute()
+    cache = caches[_settings()[0]]
+    hashed = COUNT_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+    try:
+        found = cache.get_many([VERSION_KEY, hashed])
+        version = found.get(VERSION_KEY) or current_data_version()
+        entry = found.get(hashed)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        lock = shared_lock_key(key, version)
+        locked = cache.add(lock, True, SHARED_LOCK_SECONDS)
+    except Exception:
+        logger.exception("Cache unavailable; computing without it.")
+        return compute()
+    if locked:
+        try:
+            value = compute()
+            cache.set(hashed, (version, value), timeout)
+        finally:
+            cache.delete(lock)
+        return value
+    if entry is not None and entry[0] < version:
+        _served_stale.set(True)
+        return entry[1]
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        entry = cache.get(hashed)
+        if entry is not None and entry[0] >= version:
+            return entry[1]
+    return compute()
 
 
 def cached_count(queryset: QuerySet) -> int:
