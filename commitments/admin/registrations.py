@@ -17,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
 from commitments.admin.editing import VERSION_FIELD, EditForm, EditGuardMixin, add_refusal, content_changed
+from commitments.admin.filters import CommitmentStatementFilter, StatementFilter
 from commitments.admin.resources import (
     ActorResource,
     ArticleResource,
@@ -120,8 +121,10 @@ class ArticleAdmin(ArticleImportMixin, TrackerAdmin):
     resource_classes = [ArticleResource]
     list_display = ["title", "publisher", "published_on", "kind"]
     list_filter = ["kind", "published_on_source"]
-    search_fields = ["title", "url", "publisher", "author"]
-    date_hierarchy = "published_on"
+    # A title's beginning or the exact address: both indexed (0012_perf_admin_search), where a
+    # substring search would scan 300,000 articles for the page and again for its count.
+    search_fields = ["^title", "url__exact"]
+    show_full_result_count = False
     # An address typed without a scheme is taken as https, as browsers do.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["content_hash", "created_at", "updated_at"]
@@ -163,7 +166,6 @@ class StatementAdmin(AuthoredAdmin):
     list_display = ["title", "kind", "made_on", "event", "state", "commitment_count"]
     list_filter = ["state", "kind", "made_on", "parties"]
     search_fields = ["title", "slug", "event", "place", "summary"]
-    date_hierarchy = "made_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parties", "articles"]
     readonly_fields = ["state_changed_at", "state_changed_by"]
@@ -224,7 +226,13 @@ class StatusUpdateInline(admin.StackedInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("party", "author", "corrects__commitment")
+        # The commitment and evidence too: each read-only row prints them (its title, the list).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("commitment", "party", "author", "corrects__commitment", "corrects__party")
+            .prefetch_related("evidence")
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -245,13 +253,19 @@ class ArticleLinkInline(admin.TabularInline):
     autocomplete_fields = ["article"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "commitment", "added_by")
+
 
 @admin.register(Commitment)
 class CommitmentAdmin(AuthoredAdmin):
     resource_classes = [CommitmentResource]
     list_display = ["title", "statement", "status_display", "state", "target_date", "overdue"]
-    list_filter = ["status", "state", "themes", "actors", "statement", OverdueFilter]
-    search_fields = ["title", "slug", "wording", "summary"]
+    # Statements are typed (a slug), not listed: there are too many for the sidebar.
+    list_filter = ["status", "state", "themes", "actors", StatementFilter, OverdueFilter]
+    # A title's beginning or the exact slug, through indexes (0012_perf_admin_search).
+    search_fields = ["^title", "slug__exact"]
+    show_full_result_count = False
     list_select_related = ["statement"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["statement", "actors", "themes"]
@@ -368,12 +382,13 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
 
     form = StatusUpdateForm
     list_display = ["commitment", "party", "status_display", "as_of", "state", "correction_of", "author", "created_at"]
-    list_filter = ["state", "status", "as_of", "commitment__themes", "commitment__statement"]
-    search_fields = ["commitment__title", "rationale"]
+    list_filter = ["state", "status", "as_of", "commitment__themes", CommitmentStatementFilter]
+    # Through the commitments' indexed title and slug, never a scan of a million rationales.
+    search_fields = ["^commitment__title", "commitment__slug__exact"]
+    show_full_result_count = False
     list_select_related = ["commitment", "author", "party"]
     autocomplete_fields = ["commitment", "evidence"]
     raw_id_fields = ["corrects"]
-    date_hierarchy = "as_of"
     fields = ["commitment", "party", "status", "as_of", "rationale", "evidence", "corrects", "corrected_by"]
     readonly_fields = ["corrected_by"]
     ask_change_reason = False  # the rationale says why
@@ -475,7 +490,8 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
 class ArticleLinkAdmin(AuditedAdmin):
     list_display = ["article", "commitment", "relation", "added_by", "created_at"]
     list_filter = ["relation"]
-    search_fields = ["article__title", "commitment__title", "excerpt", "note"]
+    search_fields = ["^article__title", "^commitment__title"]
+    show_full_result_count = False
     list_select_related = ["article", "commitment", "added_by"]
     autocomplete_fields = ["article", "commitment"]
     readonly_fields = ["added_by"]
