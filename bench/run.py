@@ -627,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         args.cold_p50s_to.write_text(json.dumps(cold_p50s(measurements)))
         return 0
 
+    aggregates = targets.time_dashboard_aggregates(rounds=max(3, args.rounds // 10))
     admin = targets.measure_admin(rounds=max(5, args.rounds // 5), max_seconds=args.max_seconds / 3)
     admin_worst = targets.report_admin(admin, sys.stdout)
     figures = HttpFigures()
@@ -662,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     readers = figures.readers_ms
     print(line("dashboard_readers_p50_ms", percentile(readers, 50) if readers else None, 1))
     print(line("dashboard_readers_p99_ms", percentile(readers, 99) if readers else None, 1))
+    print(line("dashboard_aggregates_ms", statistics.median(aggregates), 1))  # in the background, after an edit
     print(line("admin_largest_kb", targets.admin_largest_kb(admin), 1))
     print(f"concurrent_exports={'n/a' if d is None else ('identical' if d.identical else 'DIFFERENT or incomplete')}")
     print(worst_ratio_line(worst_of(measurements)))

@@ -236,3 +236,19 @@ def report_admin(timings: list[AdminTiming], out) -> float | None:
 def admin_largest_kb(timings: list[AdminTiming]) -> float | None:
     sizes = [t.size for t in timings if t.status == 200]
     return max(sizes) / 1000 if sizes else None
+
+
+def time_dashboard_aggregates(*, rounds: int) -> list[float]:
+    """The dashboard's aggregates computed outright (no cache): what the background thread pays
+    after each edit, while readers are answered with the previous figures."""
+    from django.test import override_settings
+
+    from commitments.domain.stats import dashboard_stats
+
+    timings = []
+    with override_settings(COUNT_CACHE_SECONDS=0):
+        for _ in range(rounds):
+            started = time.perf_counter()
+            dashboard_stats()
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings

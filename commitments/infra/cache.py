@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -366,44 +367,71 @@ def served_stale() -> bool:
     return _served_stale.get()
 
 
-def shared_lock_key(key: str, version: int) -> str:
-    """The cache key held while `key`'s value for data `version` is being computed."""
-    return f"{LOCK_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}:{version}"
+def shared_lock_key(key: str) -> str:
+    """The cache key held while a value of `key` is being computed (one computation at a time)."""
+    return f"{LOCK_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _can_compute_in_background() -> bool:
+    # Another thread has its own connection: it would not see what the current transaction
+    # wrote (a test runs in one), so inside a transaction the value is computed in place.
+    return getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True) and not connections["default"].in_atomic_block
+
+
+def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> T:
+    try:
+        value = compute()
+        cache.set(hashed, (version, value), timeout)
+        return value
+    finally:
+        cache.delete(lock)
+
+
+def _in_background(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> None:
+    def run() -> None:
+        try:
+            _compute_and_store(cache, hashed, lock, version, compute, timeout)
+        except Exception:
+            logger.exception("Could not recompute a shared value; the next request tries again.")
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    threading.Thread(target=run, name="tracker-shared-value", daemon=True).start()
 
 
 def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float = SHARED_WAIT_SECONDS) -> T:
-    """cached_by_version, computed by one request at a time for each data version.
+    """cached_by_version for values that scan the tables (the dashboard's aggregates), computed
+    by one request at a time, so that readers arriving together after an edit do not all scan.
 
-    For aggregates that scan the tables (the dashboard's): after an edit, the first request takes
-    a lock (`cache.add`, atomic on Redis and on the database cache) and computes; the requests
-    arriving meanwhile answer with the value of the previous version when there is one (and are
-    then not stored by the page cache), or wait for the computation, polling the cache, for at
-    most `wait_seconds` before computing it themselves.
+    The first request after a change takes a lock (`cache.add`: atomic on Redis and on the
+    database cache). When the previous version's value is still stored, every request answers
+    with it (and is then not stored by the page cache: served_stale) while the lock holder's
+    thread recomputes in the background; figures a fraction of a second old, never a scan per
+    reader. Without a previous value the lock holder computes in place and the others wait for
+    it, polling the cache, at most `wait_seconds` before computing it themselves.
     """
     timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
     if timeout <= 0:
         return compute()
     cache = caches[_settings()[0]]
     hashed = COUNT_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+    lock = shared_lock_key(key)
     try:
         found = cache.get_many([VERSION_KEY, hashed])
         version = found.get(VERSION_KEY) or current_data_version()
         entry = found.get(hashed)
         if entry is not None and entry[0] == version:
             return entry[1]
-        lock = shared_lock_key(key, version)
         locked = cache.add(lock, True, SHARED_LOCK_SECONDS)
     except Exception:
         logger.exception("Cache unavailable; computing without it.")
         return compute()
-    if locked:
-        try:
-            value = compute()
-            cache.set(hashed, (version, value), timeout)
-        finally:
-            cache.delete(lock)
-        return value
-    if entry is not None and entry[0] < version:
+    stale = entry is not None and entry[0] < version
+    if locked and not (stale and _can_compute_in_background()):
+        return _compute_and_store(cache, hashed, lock, version, compute, timeout)
+    if stale:
+        if locked:
+            _in_background(cache, hashed, lock, version, compute, timeout)
         _served_stale.set(True)
         return entry[1]
     deadline = time.monotonic() + wait_seconds

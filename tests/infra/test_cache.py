@@ -512,7 +512,7 @@ def test_a_reader_waiting_gets_the_value_the_other_request_stores(count_cache, m
     from commitments.infra import cache as cache_module
     from commitments.infra.cache import cached_by_version, shared_by_version, shared_lock_key
 
-    cache.add(shared_lock_key("figures", current_data_version()), True)  # another request computes
+    cache.add(shared_lock_key("figures"), True)  # another request computes
 
     def the_other_request_finishes(seconds):
         cached_by_version("figures", lambda: "theirs")  # stores under the same key
@@ -533,7 +533,7 @@ def test_the_dashboard_after_an_edit_serves_the_previous_figures_unstored_while_
     CommitmentFactory()
     assert client.get("/").status_code == 200
     bump_data_version()
-    lock = shared_lock_key(f"dashboard-stats:{timezone.localdate().isoformat()}", current_data_version())
+    lock = shared_lock_key(f"dashboard-stats:{timezone.localdate().isoformat()}")
     cache.add(lock, True)
 
     # The dashboard's pinned 10 (tests/site/test_queries.py) less its five aggregate queries.
@@ -545,3 +545,31 @@ def test_the_dashboard_after_an_edit_serves_the_previous_figures_unstored_while_
     cache.delete(lock)
     assert client.get("/")["X-Cache"] == "miss"  # recomputed, and stored
     assert client.get("/")["X-Cache"] == "hit"
+
+
+def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recomputes(count_cache, monkeypatch):
+    from commitments.infra import cache as cache_module
+    from commitments.infra.cache import served_stale, shared_by_version
+
+    started = []
+
+    class Thread:  # runs when started, so the test sees the end of the recomputation
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            started.append(True)
+            served_during.append(shared_by_version("figures", lambda: pytest.fail("second computation")))
+            self.target()
+
+    served_during: list[str] = []
+    assert shared_by_version("figures", lambda: "before") == "before"
+    bump_data_version()
+    monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
+    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
+
+    assert shared_by_version("figures", lambda: "after") == "before"
+    assert served_stale()
+    assert started == [True] and served_during == ["before"]
+    assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"
