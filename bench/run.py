@@ -4,6 +4,7 @@
     bench/run.py --quick                 # 2,000 commitments, under two minutes (make bench)
     bench/run.py --commitments 100000    # the full run; use PostgreSQL
     bench/run.py --quick --peer datasette
+    bench/run.py --commitments 100000 --peer datasette --growth 10000 --growth-database-url URL
 
 The database is the one DATABASE_URL names; without it, bench/bench.sqlite3 (never the
 development database). It is filled with `generate_demo_data` unless it already holds demo data
@@ -14,8 +15,14 @@ client with debug off; the median (p50) and 95th percentile (p95) of the wall ti
 Pages are timed cold (the cache's data version bumped first, as after an edit) and cached (the
 same request just served once). For each API endpoint the *floor* is timed too: the exact SQL
 Django ran for it, executed through the database driver's own cursor, rows turned into dicts and
-then JSON by orjson. endpoint p50 / floor p50 is the ratio printed; the last line is the worst.
-See bench/README.md for what the figures mean.
+then JSON by orjson. endpoint p50 / floor p50 is the ratio printed.
+
+Then (bench/targets.py): the admin's changelists with a filter or a search; with --peer, Datasette
+against the tracker over HTTP (throughput, the equivalent list, search and detail, the CSV); a
+production-like gunicorn for the dashboard read by 8 readers at once after each edit and for two
+concurrent CSV downloads; with --growth, the same table on a smaller database. The output ends
+with the summary lines (worst_ratio=, worst_detail_ratio=, worst_peer_ratio=, export_peer_ratio=,
+dashboard_cold_ms=, admin_worst_ms=, worst_growth=). See bench/README.md for what they mean.
 """
 
 from __future__ import annotations
@@ -292,6 +299,8 @@ def endpoints_for_dataset() -> list[Endpoint]:
         Endpoint("api list theme+status", f"/api/v1/commitments/?theme={theme}&status=in_progress", api=True),
         Endpoint("api detail", f"/api/v1/commitments/{slug}/", api=True, detail=True),
         Endpoint("api status-updates", "/api/v1/status-updates/", api=True),
+        # The same first page by keyset: no count (commitments/api/pagination.py).
+        Endpoint("api status-updates cursor", "/api/v1/status-updates/?cursor=start", api=True),
         Endpoint("api search", f"/api/v1/commitments/?search={SEARCH_TERM}", api=True),
         Endpoint("html list", "/commitments/"),
         Endpoint("html detail", f"/commitments/{slug}/"),

@@ -86,8 +86,8 @@ def test_the_status_updates_filter_by_their_commitments_statement_slug(admin_cli
         ),
         (
             ArticleLink,
-            lambda: ArticleLinkFactory(commitment=CommitmentFactory(title="Fund cyber defence")),
-            "fund",
+            lambda: ArticleLinkFactory(article=ArticleFactory(title="Allies agree on cyber")),
+            "allies",
             "cyber",
         ),
     ],
@@ -150,3 +150,15 @@ def test_the_commitment_change_page_runs_the_same_queries_for_one_update_as_for_
 # update form and its template: the party choices and the updates it may correct (twice each);
 # the link rows' articles (one link)
 CHANGE_PAGE_QUERIES = 17
+
+
+def test_the_statement_changelist_counts_each_statements_commitments(admin_client):
+    busy, quiet = StatementFactory(title="Busy"), StatementFactory(title="Quiet")
+    for _ in range(3):
+        CommitmentFactory(statement=busy)
+
+    response = admin_client.get(admin_url(busy, "changelist"), {"o": "6"})  # by the count column
+
+    counts = {s.title: s.n_commitments for s in response.context["cl"].result_list}
+    assert counts == {"Busy": 3, "Quiet": 0}
+    assert [s.title for s in response.context["cl"].result_list] == ["Quiet", "Busy"]
