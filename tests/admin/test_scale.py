@@ -153,7 +153,8 @@ CHANGE_PAGE_QUERIES = 17
 
 
 def test_the_statement_changelist_counts_each_statements_commitments(admin_client):
-    busy, quiet = StatementFactory(title="Busy"), StatementFactory(title="Quiet")
+    busy = StatementFactory(title="Busy")
+    StatementFactory(title="Quiet")
     for _ in range(3):
         CommitmentFactory(statement=busy)
 
