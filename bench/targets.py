@@ -146,7 +146,11 @@ class Downloads:
 
 
 def downloads(port: int, path: str = CSV_PATH) -> Downloads:
+    from commitments.infra.cache import bump_data_version
+
+    bump_data_version()  # each built by the view, not replayed by the page cache (a small file)
     single = download(port, path)
+    bump_data_version()
     return Downloads(single, together(2, lambda: download(port, path)))
 
 

@@ -374,8 +374,14 @@ def shared_lock_key(key: str) -> str:
 
 def _can_compute_in_background() -> bool:
     # Another thread has its own connection: it would not see what the current transaction
-    # wrote (a test runs in one), so inside a transaction the value is computed in place.
-    return getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True) and not connections["default"].in_atomic_block
+    # wrote (a test runs in one), so inside a transaction the value is computed in place. Nor on
+    # SQLite (one process on a laptop): its single writer would make readers wait on the thread.
+    connection = connections["default"]
+    return (
+        getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True)
+        and connection.vendor != "sqlite"
+        and not connection.in_atomic_block
+    )
 
 
 def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> T:
