@@ -4,6 +4,7 @@
     bench/run.py --quick                 # 2,000 commitments, under two minutes (make bench)
     bench/run.py --commitments 100000    # the full run; use PostgreSQL
     bench/run.py --quick --peer datasette
+    bench/run.py --commitments 100000 --peer datasette --growth 10000 --growth-database-url URL
 
 The database is the one DATABASE_URL names; without it, bench/bench.sqlite3 (never the
 development database). It is filled with `generate_demo_data` unless it already holds demo data
@@ -14,14 +15,20 @@ client with debug off; the median (p50) and 95th percentile (p95) of the wall ti
 Pages are timed cold (the cache's data version bumped first, as after an edit) and cached (the
 same request just served once). For each API endpoint the *floor* is timed too: the exact SQL
 Django ran for it, executed through the database driver's own cursor, rows turned into dicts and
-then JSON by orjson. endpoint p50 / floor p50 is the ratio printed; the last line is the worst.
-See bench/README.md for what the figures mean.
+then JSON by orjson. endpoint p50 / floor p50 is the ratio printed.
+
+Then (bench/targets.py): the admin's changelists with a filter or a search; with --peer, Datasette
+against the tracker over HTTP (throughput, the equivalent list, search and detail, the CSV); a
+production-like gunicorn for the dashboard read by 8 readers at once after each edit and for two
+concurrent CSV downloads; with --growth, the same table on a smaller database. The output ends
+with the summary lines (worst_ratio=, worst_detail_ratio=, worst_peer_ratio=, export_peer_ratio=,
+dashboard_cold_ms=, admin_worst_ms=, worst_growth=). See bench/README.md for what they mean.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import json
 import os
 import platform
 import random
@@ -29,13 +36,18 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the project is not
+    sys.path.insert(0, str(ROOT))
+
+from bench import targets  # noqa: E402
+from bench.load import load, percentile  # noqa: E402
+
 QUICK_COMMITMENTS = 2_000
 FULL_COMMITMENTS = 100_000
 SEARCH_TERM = "ransomware"
@@ -44,15 +56,6 @@ DATASETTE_PATH = "/db/commitments.json?_size=50"
 
 
 # Figures -------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile: a value that was actually measured, no interpolation."""
-    if not values:
-        raise ValueError("No values to take a percentile of.")
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))  # ceiling without floats drifting
-    return ordered[int(rank) - 1]
 
 
 def ratio(endpoint_ms: float, floor_ms: float) -> float:
@@ -94,6 +97,12 @@ class Endpoint:
     name: str
     path: str
     api: bool = False  # API endpoints get a floor and count towards worst_ratio
+    detail: bool = False  # an API detail: its ratio counts towards worst_detail_ratio instead
+    floor: bool = False  # a floor without counting towards either (the sitemap section)
+
+    @property
+    def floored(self) -> bool:
+        return self.api or self.floor
 
     def __str__(self) -> str:
         return f"{self.name} ({self.path})"
@@ -114,7 +123,7 @@ class Measurement:
 
     @property
     def ratio(self) -> float | None:
-        if not (self.endpoint.api and self.cold_ms and self.floor_ms):
+        if not (self.endpoint.floored and self.cold_ms and self.floor_ms):
             return None
         return ratio(statistics.median(self.cold_ms), statistics.median(self.floor_ms))
 
@@ -167,7 +176,7 @@ def measure(
     tasks: list[tuple[Measurement, str]] = []
     for m in live:
         tasks += [(m, "cold"), (m, "cached")]
-        if m.endpoint.api:
+        if m.endpoint.floored:
             tasks.append((m, "floor"))
     rng = random.Random(seed)
     deadline = time.monotonic() + max_seconds
@@ -201,11 +210,10 @@ def fmt(values: list[float], pct: float) -> str:
 
 
 def report(measurements: list[Measurement], out=sys.stdout) -> float | None:
-    """Print the table; return the worst API ratio (None when no API endpoint answered)."""
+    """Print the table; return the worst API list ratio (None when no API list answered)."""
     header = f"{'endpoint':<26} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'cached':>8} {'floor':>8} {'ratio':>6}"
     print(header, file=out)
     print("-" * len(header), file=out)
-    worst = None
     for m in measurements:
         if m.skipped:
             continue
@@ -216,8 +224,7 @@ def report(measurements: list[Measurement], out=sys.stdout) -> float | None:
             f"{fmt(m.floor_ms, 50)} {f'{r:6.2f}' if r is not None else '     -'}",
             file=out,
         )
-        if r is not None:
-            worst = r if worst is None else max(worst, r)
+    worst = worst_of(measurements)
     for m in measurements:
         if m.skipped:
             print(f"skipped {m.endpoint}: {m.skipped}", file=out)
@@ -225,6 +232,16 @@ def report(measurements: list[Measurement], out=sys.stdout) -> float | None:
             print(f"errors  {m.endpoint}: {len(m.errors)} (first: {m.errors[0]})", file=out)
     print("p50/p95: cold (cache version bumped first); cached: p50 of a just-filled entry; floor: p50", file=out)
     return worst
+
+
+def worst_of(measurements: list[Measurement], *, detail: bool = False) -> float | None:
+    """The largest ratio over the API lists (or, with `detail`, over the API details)."""
+    ratios = [m.ratio for m in measurements if m.endpoint.api and m.endpoint.detail == detail and m.ratio is not None]
+    return max(ratios, default=None)
+
+
+def line(name: str, value: float | None, digits: int = 2, why: str = "not measured") -> str:
+    return f"{name}={value:.{digits}f}" if value is not None else f"{name}=n/a ({why})"
 
 
 def worst_ratio_line(worst: float | None) -> str:
@@ -280,12 +297,16 @@ def endpoints_for_dataset() -> list[Endpoint]:
     return [
         Endpoint("api list", "/api/v1/commitments/", api=True),
         Endpoint("api list theme+status", f"/api/v1/commitments/?theme={theme}&status=in_progress", api=True),
-        Endpoint("api detail", f"/api/v1/commitments/{slug}/", api=True),
+        Endpoint("api detail", f"/api/v1/commitments/{slug}/", api=True, detail=True),
         Endpoint("api status-updates", "/api/v1/status-updates/", api=True),
+        # The same first page by keyset: no count (commitments/api/pagination.py).
+        Endpoint("api status-updates cursor", "/api/v1/status-updates/?cursor=start", api=True),
         Endpoint("api search", f"/api/v1/commitments/?search={SEARCH_TERM}", api=True),
         Endpoint("html list", "/commitments/"),
         Endpoint("html detail", f"/commitments/{slug}/"),
         Endpoint("html dashboard", "/"),
+        # The first page of the section: SITEMAP_LIMIT (10,000) addresses at full size.
+        Endpoint("sitemap commitments", "/sitemap-commitments.xml", floor=True),
     ]
 
 
@@ -309,102 +330,6 @@ def describe_machine() -> str:
 
 
 # The peer comparison ------------------------------------------------------------------------
-
-
-@dataclass
-class LoadResult:
-    requests: int
-    ok: int
-    statuses: dict[int, int]
-    seconds: float
-    latencies_ms: list[float]
-    body_bytes: int = 0
-
-    @property
-    def rps(self) -> float:
-        return self.ok / self.seconds if self.seconds else 0.0
-
-
-def load(port: int, path: str, *, requests: int, concurrency: int, max_seconds: float) -> LoadResult:
-    """A bounded loopback load: `requests` GETs over `concurrency` keep-alive connections, or
-    until `max_seconds` have passed, whichever comes first."""
-    lock = threading.Lock()
-    issued = 0
-    statuses: dict[int, int] = {}
-    latencies: list[float] = []
-    sizes: list[int] = []
-    deadline = time.monotonic() + max_seconds
-
-    def worker() -> None:
-        nonlocal issued
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            while True:
-                with lock:
-                    if issued >= requests or time.monotonic() > deadline:
-                        return
-                    issued += 1
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Accept": "application/json"})
-                    response = conn.getresponse()
-                    body = response.read()
-                    status = response.status
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    body, status = b"", 0
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    statuses[status] = statuses.get(status, 0) + 1
-                    latencies.append(elapsed)
-                    if status == 200:
-                        sizes.append(len(body))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max_seconds + 60)
-    seconds = time.perf_counter() - started
-    return LoadResult(issued, statuses.get(200, 0), statuses, seconds, latencies, max(sizes, default=0))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(port: int, path: str, process: subprocess.Popen, seconds: float = 60) -> int:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", path)
-            status = conn.getresponse().status
-            conn.close()
-            return status
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing answered on port {port} within {seconds:.0f} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def export_for_datasette(path: Path) -> int:
@@ -445,6 +370,10 @@ def export_for_datasette(path: Path) -> int:
             f"INSERT INTO commitments VALUES ({', '.join('?' for _ in columns)})",
             (as_sqlite(row) for row in rows.iterator()),
         )
+        # Full-text search over the same text our search reads, as Datasette's `_search` uses it
+        # (it finds the index by its content= table).
+        db.execute("CREATE VIRTUAL TABLE commitments_fts USING fts5(title, wording, summary, content=[commitments])")
+        db.execute("INSERT INTO commitments_fts (commitments_fts) VALUES ('rebuild')")
         count = db.execute("SELECT count(*) FROM commitments").fetchone()[0]
     db.close()
     return count
@@ -461,69 +390,108 @@ def ensure_datasette(out=sys.stdout) -> None:
         )
 
 
+@dataclass
+class HttpFigures:
+    pairs: list[targets.Pair] = field(default_factory=list)
+    export_ms: dict[str, float] = field(default_factory=dict)  # "datasette" / "tracker": one download
+    export_bytes: dict[str, int] = field(default_factory=dict)
+    readers_ms: list[float] = field(default_factory=list)
+    downloads: targets.Downloads | None = None
+
+    @property
+    def worst_peer(self) -> float | None:
+        ratios = [pair.ratio for pair in self.pairs if pair.ratio is not None]
+        return max(ratios, default=None)
+
+    @property
+    def export_ratio(self) -> float | None:
+        if {"datasette", "tracker"} <= set(self.export_ms):
+            return self.export_ms["tracker"] / self.export_ms["datasette"]
+        return None
+
+
+def datasette_rowid(database: Path, slug: str) -> int:
+    with sqlite3.connect(database) as db:
+        found = db.execute("SELECT rowid FROM commitments WHERE slug = ?", (slug,)).fetchone()
+    db.close()
+    return found[0] if found else 0
+
+
 def run_peer(
-    *, requests: int, concurrency: int, max_seconds: float, workers: int, path: str = PEER_PATH, out=sys.stdout
+    figures: HttpFigures,
+    *,
+    slug: str,
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    workers: int,
+    path: str = PEER_PATH,
+    out=sys.stdout,
 ) -> None:
+    """Datasette against the tracker: throughput under load, then the equivalent requests and the
+    CSV download one at a time (the tracker with no cache at all: every request cold)."""
     ensure_datasette(out)
     database = ROOT / "bench" / ".peer" / "db.sqlite3"  # Datasette names the database "db" after the file
     exported = export_for_datasette(database)
     print(f"\npeer: {exported:,} published commitments exported to {database.relative_to(ROOT)}", file=out)
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    gunicorn = [sys.executable, "-m", "gunicorn", "tracker.wsgi", "-b", "127.0.0.1:{port}"]
-    gunicorn += ["--workers", str(workers), "--threads", str(concurrency), "--log-level", "warning"]
-    # label, command, environment, paths: Datasette's default JSON page computes facet
-    # suggestions; the second path turns them off, the leanest equivalent it offers.
-    servers = [
-        (
-            "datasette",
-            [sys.executable, "-m", "datasette", "serve", str(database), "-h", "127.0.0.1", "-p", "{port}"],
-            env,
-            [DATASETTE_PATH, DATASETTE_PATH + "&_nosuggest=1"],
-        ),
-        # No cache at all: every request counts and serialises, as right after each edit.
-        ("tracker (no cache)", gunicorn, {**env, "PAGE_CACHE_SECONDS": "0", "COUNT_CACHE_SECONDS": "0"}, [path]),
-        # The page cache off, the pagination count cached (the default): the view runs each time.
-        ("tracker (count cache)", gunicorn, {**env, "PAGE_CACHE_SECONDS": "0", "COUNT_CACHE_SECONDS": "300"}, [path]),
-        ("tracker (page cache)", gunicorn, {**env, "PAGE_CACHE_SECONDS": "300"}, [path]),
-    ]
+    figures.pairs = targets.equivalent_pairs(slug, datasette_rowid(database, slug), SEARCH_TERM)
+    equivalents = min(requests, 200)
     print(
         f"load: {requests:,} GETs over {concurrency} keep-alive connections, at most {max_seconds:.0f} s each; "
-        f"gunicorn with {workers} worker(s) × {concurrency} threads, Datasette with its defaults (one process)",
+        f"gunicorn with {workers} worker(s) × {concurrency} threads, Datasette with its defaults (one process); "
+        f"equivalents: {equivalents} GETs one at a time",
         file=out,
     )
-    for label, command, server_env, paths in servers:
-        port = free_port()
-        # The server's log goes to a file: an unread pipe would fill up and stall the server.
-        log_path = database.parent / f"{label.split()[0]}.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(
-                [part.replace("{port}", str(port)) for part in command],
-                cwd=ROOT,
-                env=server_env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+    try:
+        with targets.datasette(database) as port:
+            for server_path in (DATASETTE_PATH, DATASETTE_PATH + "&_nosuggest=1"):
+                measure_server("datasette", port, server_path, requests, concurrency, max_seconds, out)
+            timed = targets.time_paths(
+                port, [p.theirs for p in figures.pairs], requests=equivalents, max_seconds=max_seconds
             )
-            try:
-                for server_path in paths:
-                    measure_server(label, port, server_path, process, requests, concurrency, max_seconds, out)
-            except RuntimeError as exc:
-                print(f"{label:<20} could not be measured: {exc} (log: {log_path.relative_to(ROOT)})", file=out)
-            finally:
-                stop(process)
+            for pair, (ms, statuses) in zip(figures.pairs, timed, strict=True):
+                pair.theirs_ms, pair.statuses = ms, pair.statuses | statuses
+            single = targets.download(port, targets.DATASETTE_CSV_PATH)
+            figures.export_ms["datasette"], figures.export_bytes["datasette"] = single.seconds * 1000, single.size
+    except RuntimeError as exc:
+        print(f"datasette could not be measured: {exc} (log: bench/.peer/datasette.log)", file=out)
+    no_cache = {"PAGE_CACHE_SECONDS": "0", "COUNT_CACHE_SECONDS": "0"}
+    servers = [
+        # No cache at all: every request counts and serialises, as right after each edit.
+        ("tracker (no cache)", no_cache),
+        # The page cache off, the pagination count cached (the default): the view runs each time.
+        ("tracker (count cache)", {"PAGE_CACHE_SECONDS": "0", "COUNT_CACHE_SECONDS": "300"}),
+        ("tracker (page cache)", {"PAGE_CACHE_SECONDS": "300"}),
+    ]
+    for label, env in servers:
+        try:
+            with targets.gunicorn(label, workers=workers, threads=concurrency, env=env) as port:
+                measure_server(label, port, path, requests, concurrency, max_seconds, out)
+                if env is no_cache:
+                    timed = targets.time_paths(
+                        port, [p.ours for p in figures.pairs], requests=equivalents, max_seconds=max_seconds
+                    )
+                    for pair, (ms, statuses) in zip(figures.pairs, timed, strict=True):
+                        pair.ours_ms, pair.statuses = ms, pair.statuses | statuses
+                    single = targets.download(port, targets.CSV_PATH)
+                    figures.export_ms["tracker"], figures.export_bytes["tracker"] = single.seconds * 1000, single.size
+        except RuntimeError as exc:
+            print(f"{label:<20} could not be measured: {exc} (log: bench/.peer/tracker.log)", file=out)
+    print(f"\n{'equivalent request':<20} {'tracker p50':>12} {'datasette p50':>14} {'ratio':>6}", file=out)
+    for pair in figures.pairs:
+        ours = f"{statistics.median(pair.ours_ms):12.2f}" if pair.ours_ms else f"{'-':>12}"
+        theirs = f"{statistics.median(pair.theirs_ms):14.2f}" if pair.theirs_ms else f"{'-':>14}"
+        r = pair.ratio
+        print(f"{pair.name:<20} {ours} {theirs} {f'{r:6.2f}' if r is not None else '     -'}", file=out)
+    for who in ("datasette", "tracker"):
+        if who in figures.export_ms:
+            print(
+                f"CSV download, {who}: {figures.export_ms[who]:,.0f} ms, {figures.export_bytes[who]:,} bytes", file=out
+            )
 
 
-def measure_server(
-    label: str,
-    port: int,
-    path: str,
-    process: subprocess.Popen,
-    requests: int,
-    concurrency: int,
-    max_seconds: float,
-    out,
-) -> None:
-    status = wait_until_up(port, path, process)
+def measure_server(label: str, port: int, path: str, requests: int, concurrency: int, max_seconds: float, out) -> None:
+    status, _ms = targets.timed_get(port, path)
     if status != 200:
         print(f"{label:<20} {path}: answered {status}, skipped (not built on this branch yet?)", file=out)
         return
@@ -536,6 +504,64 @@ def measure_server(
         + (f", other: {others}" if others else ""),
         file=out,
     )
+
+
+def run_production_server(figures: HttpFigures, *, readers: int, rounds: int, max_seconds: float, out) -> None:
+    """gunicorn as deployed (two workers × four threads, every cache on): the dashboard read by
+    `readers` at once right after each edit, then the CSV download alone and two at once."""
+    print("\nproduction server: gunicorn, 2 workers × 4 threads, caches on", file=out)
+    try:
+        with targets.gunicorn("tracker (production)", workers=2, threads=4) as port:
+            figures.readers_ms = targets.readers_after_edits(
+                port, "/", readers=readers, rounds=rounds, max_seconds=max_seconds
+            )
+            figures.downloads = targets.downloads(port)
+    except RuntimeError as exc:
+        print(f"production server could not be measured: {exc} (log: bench/.peer/tracker.log)", file=out)
+        return
+    if figures.readers_ms:
+        print(
+            f"dashboard, {readers} readers at once after each of {len(figures.readers_ms) // readers} edits: "
+            f"p50 {percentile(figures.readers_ms, 50):.1f} ms, p99 {percentile(figures.readers_ms, 99):.1f} ms",
+            file=out,
+        )
+    d = figures.downloads
+    if d is not None:
+        for name, each in [("alone", d.single), *((f"concurrent {n + 1}", x) for n, x in enumerate(d.pair))]:
+            print(
+                f"CSV {name:<13} status {each.status}, {each.seconds:7.2f} s, {each.size:,} bytes"
+                f" (Content-Length {each.content_length if each.content_length is not None else 'none'})"
+                + (f", {each.error}" if each.error else "")
+                + ("" if each.complete else ", INCOMPLETE"),
+                file=out,
+            )
+        print(
+            f"two concurrent CSV downloads byte-identical to a single one: {'yes' if d.identical else 'NO'}", file=out
+        )
+
+
+def cold_p50s(measurements: list[Measurement]) -> dict[str, float]:
+    return {m.endpoint.name: statistics.median(m.cold_ms) for m in measurements if m.cold_ms}
+
+
+def run_growth(size: int, database_url: str, *, seed: int, rounds: int, out) -> dict[str, float]:
+    """The in-process table on a second demo database of `size` commitments, in a subprocess
+    (one database per process): its cold p50s by endpoint."""
+    result_path = ROOT / "bench" / ".peer" / "growth.json"
+    result_path.parent.mkdir(parents=True, exist_ok=True)
+    result_path.unlink(missing_ok=True)
+    command = [sys.executable, str(ROOT / "bench" / "run.py"), "--commitments", str(size), "--seed", str(seed)]
+    command += ["--rounds", str(rounds), "--cold-p50s-to", str(result_path)]
+    print(
+        f"\ngrowth: the same endpoints on {size:,} commitments ({database_url.rsplit('/', 1)[-1]})",
+        file=out,
+        flush=True,
+    )
+    completed = subprocess.run(command, env={**os.environ, "DATABASE_URL": database_url}, cwd=ROOT, timeout=3600)
+    if completed.returncode != 0 or not result_path.exists():
+        print(f"growth run failed with {completed.returncode}", file=out)
+        return {}
+    return json.loads(result_path.read_text())
 
 
 # Entry point --------------------------------------------------------------------------------
@@ -563,13 +589,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--peer-seconds", type=float, default=30, help="time cap per server (default 30)")
     parser.add_argument("--peer-workers", type=int, default=1, help="gunicorn worker processes (default 1)")
     parser.add_argument("--peer-path", default=PEER_PATH, help=f"our side of the comparison (default {PEER_PATH})")
+    parser.add_argument("--readers", type=int, default=8, help="dashboard readers at once after an edit (default 8)")
+    parser.add_argument(
+        "--edits", type=int, help="edits (rounds of readers) for the dashboard (default 10 quick, 30 full)"
+    )
+    parser.add_argument("--no-http", action="store_true", help="skip the production server (readers, downloads)")
+    parser.add_argument("--growth", type=int, metavar="SMALL", help="also measure a demo database of SMALL commitments")
+    parser.add_argument("--growth-database-url", help="the database of the --growth run (required with it)")
+    # Internal: a growth run writes its cold p50s here and prints nothing else of interest.
+    parser.add_argument("--cold-p50s-to", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.growth is not None and not args.growth_database_url:
+        parser.error("--growth needs --growth-database-url (a database of its own)")
     if args.commitments is None:
         args.commitments = QUICK_COMMITMENTS if args.quick else FULL_COMMITMENTS
     if args.commitments < 1:
         parser.error("--commitments must be at least 1")
     args.rounds = args.rounds or (30 if args.quick else 100)
     args.max_seconds = args.max_seconds or (60 if args.quick else 900)
+    args.edits = args.edits or (10 if args.quick else 30)
     return args
 
 
@@ -591,18 +629,60 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_dataset(args.commitments, args.seed, regenerate=args.regenerate)
     print(describe_machine())
-    measurements = measure(Client(), endpoints_for_dataset(), rounds=args.rounds, max_seconds=args.max_seconds)
-    worst = report(measurements)
+    endpoints = endpoints_for_dataset()
+    measurements = measure(Client(), endpoints, rounds=args.rounds, max_seconds=args.max_seconds)
+    report(measurements)
+    if args.cold_p50s_to:
+        args.cold_p50s_to.write_text(json.dumps(cold_p50s(measurements)))
+        return 0
+
+    aggregates = targets.time_dashboard_aggregates(rounds=max(3, args.rounds // 10))
+    admin = targets.measure_admin(rounds=max(5, args.rounds // 5), max_seconds=args.max_seconds / 3)
+    admin_worst = targets.report_admin(admin, sys.stdout)
+    figures = HttpFigures()
     if args.peer == "datasette":
+        detail = next((e for e in endpoints if e.detail), None)
         run_peer(
+            figures,
+            slug=detail.path.rstrip("/").rsplit("/", 1)[-1] if detail else "missing",
             requests=args.peer_requests,
             concurrency=args.peer_concurrency,
             max_seconds=args.peer_seconds,
             workers=args.peer_workers,
             path=args.peer_path,
         )
+    if not args.no_http:
+        run_production_server(figures, readers=args.readers, rounds=args.edits, max_seconds=300, out=sys.stdout)
+    growth = None
+    if args.growth:
+        small = run_growth(args.growth, args.growth_database_url, seed=args.seed, rounds=args.rounds, out=sys.stdout)
+        full = cold_p50s(measurements)
+        growths = {name: full[name] / small[name] for name in full if small.get(name)}
+        for name, g in growths.items():
+            print(f"growth {name:<24} {small[name]:8.2f} → {full[name]:8.2f} ms  ×{g:.2f}")
+        growth = max(growths.values(), default=None)
+
+    by_name = {m.endpoint.name: m for m in measurements if not m.skipped}
+    dashboard = by_name.get("html dashboard")
+    sitemap = by_name.get("sitemap commitments")
+    d = figures.downloads
     print(f"bench took {time.monotonic() - started:.0f} s")
-    print(worst_ratio_line(worst))  # last, for scripts
+    # Further figures of the targets, then the summary lines, last, for scripts.
+    print(line("sitemap_ratio", sitemap.ratio if sitemap else None))
+    readers = figures.readers_ms
+    print(line("dashboard_readers_p50_ms", percentile(readers, 50) if readers else None, 1))
+    print(line("dashboard_readers_p99_ms", percentile(readers, 99) if readers else None, 1))
+    print(line("dashboard_aggregates_ms", statistics.median(aggregates), 1))  # in the background, after an edit
+    print(line("admin_largest_kb", targets.admin_largest_kb(admin), 1))
+    print(f"concurrent_exports={'n/a' if d is None else ('identical' if d.identical else 'DIFFERENT or incomplete')}")
+    print(worst_ratio_line(worst_of(measurements)))
+    print(line("worst_detail_ratio", worst_of(measurements, detail=True)))
+    print(line("worst_peer_ratio", figures.worst_peer, why="run with --peer datasette"))
+    print(line("export_peer_ratio", figures.export_ratio, why="run with --peer datasette"))
+    print(line("dashboard_cold_ms", statistics.median(dashboard.cold_ms) if dashboard and dashboard.cold_ms else None))
+    print(line("admin_worst_ms", admin_worst))
+    if args.growth:
+        print(line("worst_growth", growth, why="the growth run failed"))
     return 0
 
 

@@ -57,10 +57,10 @@ class StrictForm(forms.Form):
             repeatable = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
             if not repeatable and len(values) > 1:
                 self.add_error(name, f"Give {name} once; it takes a single value.")
-            elif (
-                isinstance(field, TYPED_FIELDS)
-                and not isinstance(field, (forms.ModelChoiceField, BaseCSVField))
-                and "" in values
+            elif "" in values and (
+                # A typed value, or a list of choices (ordering), given empty.
+                (isinstance(field, TYPED_FIELDS) and not isinstance(field, (forms.ModelChoiceField, BaseCSVField)))
+                or (isinstance(field, BaseCSVField) and isinstance(field, forms.ChoiceField))
             ):
                 self.add_error(name, f"{name} is empty; give a value or leave the parameter out.")
             elif isinstance(field, BaseCSVField) and "" in (cleaned.get(name) or []):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from commitments.domain import stats
-from commitments.infra.cache import cached_by_version
+from commitments.infra.cache import shared_by_version
 from commitments.models import STATUS_SCORES, Status
 
 
@@ -40,7 +40,7 @@ def public_stats() -> dict[str, Any]:
     """Status counts, overdue count and mean score with its coverage: overall, by theme and by
     actor (five queries, then none until the data, the day or the minimum changes)."""
     key = f"api-stats:{timezone.localdate().isoformat()}:{settings.SCORE_MIN_RATED}"
-    return cached_by_version(key, _public_stats)
+    return shared_by_version(key, _public_stats)
 
 
 def _public_stats() -> dict[str, Any]:

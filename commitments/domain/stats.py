@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from commitments.infra.cache import cached_by_version
+from commitments.infra.cache import shared_by_version
 from commitments.models import (
     SETTLED_STATUSES,
     STATUS_SCORES,
@@ -166,9 +166,11 @@ def dashboard_stats(*, today: datetime.date | None = None) -> dict:
 
     The aggregates scan every published commitment (hundreds of milliseconds at 100,000), so they
     are kept until the next change to the data, and for the day only, since "overdue" moves with it.
+    After a change one request recomputes them while the others are answered with the previous
+    figures (shared_by_version), so readers arriving together do not scan the tables together.
     """
     today = today or timezone.localdate()
-    return cached_by_version(
+    return shared_by_version(
         f"dashboard-stats:{today.isoformat()}",
         lambda: {
             **status_totals(today=today),

@@ -36,8 +36,10 @@ QuerySet.update() or bulk_create() send no signals; call bump_data_version() aft
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -65,6 +67,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "tracker:data-version"
 ENTRY_PREFIX = "tracker:response:"
 COUNT_PREFIX = "tracker:count:"
+LOCK_PREFIX = "tracker:computing:"
 TRACKER_APP = "commitments"
 
 
@@ -218,6 +221,7 @@ class AnonymousCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        _served_stale.set(False)
         alias, timeout, max_bytes, excluded = _settings()
         if (
             timeout <= 0
@@ -252,6 +256,11 @@ class AnonymousCacheMiddleware:
         current = reads_are_current(cache, version)
         response = self.get_response(request)
         response["X-Cache"] = "miss"
+        if _served_stale.get():
+            # Built from a value of the previous data version (shared_by_version): good for this
+            # reader, who asked while it was being recomputed, but not to be kept by anyone.
+            response["Cache-Control"] = "no-store"
+            return response
         if request.method == "GET" and not tracked and current and _storable(response):
             if response.streaming:
                 if not response.is_async:
@@ -400,6 +409,103 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
     except Exception:
         logger.exception("Could not store a computed value in the cache.")
     return value
+
+
+# Set when a value of an earlier data version was served (shared_by_version); the page cache does
+# not store a response built from it. Reset by the middleware at the start of every request.
+_served_stale: contextvars.ContextVar[bool] = contextvars.ContextVar("tracker_served_stale", default=False)
+
+# How long a request without any earlier value waits for another one's computation, and how long
+# a computation may hold its lock before another request may start one (a worker that died).
+SHARED_WAIT_SECONDS = 10.0
+SHARED_LOCK_SECONDS = 60
+
+
+def served_stale() -> bool:
+    """Whether this request was answered with a value of an earlier data version."""
+    return _served_stale.get()
+
+
+def shared_lock_key(key: str) -> str:
+    """The cache key held while a value of `key` is being computed (one computation at a time)."""
+    return f"{LOCK_PREFIX}{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _can_compute_in_background() -> bool:
+    # Another thread has its own connection: it would not see what the current transaction
+    # wrote (a test runs in one), so inside a transaction the value is computed in place. Nor on
+    # SQLite (one process on a laptop): its single writer would make readers wait on the thread.
+    connection = connections["default"]
+    return (
+        getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True)
+        and connection.vendor != "sqlite"
+        and not connection.in_atomic_block
+    )
+
+
+def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> T:
+    try:
+        value = compute()
+        cache.set(hashed, (version, value), timeout)
+        return value
+    finally:
+        cache.delete(lock)
+
+
+def _in_background(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> None:
+    def run() -> None:
+        try:
+            _compute_and_store(cache, hashed, lock, version, compute, timeout)
+        except Exception:
+            logger.exception("Could not recompute a shared value; the next request tries again.")
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    threading.Thread(target=run, name="tracker-shared-value", daemon=True).start()
+
+
+def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float = SHARED_WAIT_SECONDS) -> T:
+    """cached_by_version for values that scan the tables (the dashboard's aggregates), computed
+    by one request at a time, so that readers arriving together after an edit do not all scan.
+
+    The first request after a change takes a lock (`cache.add`: atomic on Redis and on the
+    database cache). When the previous version's value is still stored, every request answers
+    with it (and is then not stored by the page cache: served_stale) while the lock holder's
+    thread recomputes in the background; figures a fraction of a second old, never a scan per
+    reader. Without a previous value the lock holder computes in place and the others wait for
+    it, polling the cache, at most `wait_seconds` before computing it themselves.
+    """
+    timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
+    if timeout <= 0:
+        return compute()
+    cache = caches[_settings()[0]]
+    hashed = COUNT_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+    lock = shared_lock_key(key)
+    try:
+        found = cache.get_many([VERSION_KEY, hashed])
+        version = found.get(VERSION_KEY) or current_data_version()
+        entry = found.get(hashed)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        locked = cache.add(lock, True, SHARED_LOCK_SECONDS)
+    except Exception:
+        logger.exception("Cache unavailable; computing without it.")
+        return compute()
+    stale = entry is not None and entry[0] < version
+    if locked and not (stale and _can_compute_in_background()):
+        return _compute_and_store(cache, hashed, lock, version, compute, timeout)
+    if stale:
+        if locked:
+            _in_background(cache, hashed, lock, version, compute, timeout)
+        _served_stale.set(True)
+        return entry[1]
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        entry = cache.get(hashed)
+        if entry is not None and entry[0] >= version:
+            return entry[1]
+    return compute()
 
 
 def cached_count(queryset: QuerySet) -> int:

@@ -1,10 +1,10 @@
-from django.contrib.sitemaps.views import index, sitemap
+from django.contrib.sitemaps.views import index
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from commitments.site import calendars, embeds, exports, feeds, images, suggest, views
 from commitments.site.conditional import conditional_page
-from commitments.site.sitemaps import SITEMAPS
+from commitments.site.sitemaps import SITEMAPS, section_view
 
 app_name = "commitments"
 
@@ -60,7 +60,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cache_control(max_age=3600)(conditional_page(sitemap)),
+        cache_control(max_age=3600)(conditional_page(section_view)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

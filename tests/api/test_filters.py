@@ -375,3 +375,12 @@ def test_a_filterset_given_no_parameters_leaves_the_list_as_it_is(rf, db, viewse
     filterset = view.filterset_class(QueryDict(), queryset=queryset)
     assert filterset.is_valid()
     assert str(filterset.qs.query) == str(queryset.query)
+
+
+@pytest.mark.parametrize("endpoint", ["commitments", "statements", "status-updates"])
+def test_an_empty_ordering_is_refused_like_any_typed_parameter_left_empty(client, db, endpoint):
+    response = client.get(f"/api/v1/{endpoint}/", {"ordering": ""})
+
+    assert response.status_code == 400
+    assert "ordering" in response.json()
+    assert client.get(f"/api/v1/{endpoint}/", {"ordering": "created_at"}).status_code == 200

@@ -65,8 +65,9 @@ def test_filters_are_documented_with_types_and_allowed_values(schema):
     params = parameters(schema, "/api/v1/commitments/")
     assert set(params) == {
         "theme", "actor", "status", "statement", "overdue", "target_before", "target_after", "changed_since",
-        "search", "ordering", "page", "page_size", "format",
+        "search", "ordering", "page", "page_size", "cursor", "format",
     }  # fmt: skip
+    assert "count` is null" in params["cursor"]["description"]
     assert params["status"]["schema"]["items"]["enum"] == sorted(
         ["not_rated", "not_started", "in_progress", "stalled", "partially_met", "met", "broken"]
     )

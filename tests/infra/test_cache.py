@@ -398,10 +398,16 @@ def test_with_redis_a_published_change_shows_at_once(client, redis_cache):
 @pytest.fixture
 def count_cache(settings):
     """Counts cached, pages not: each request runs its view, so the queries show the count's fate."""
+    from commitments.infra import cache as cache_module
+
     settings.COUNT_CACHE_SECONDS = 300
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
     }
+    # Outside a request nothing resets the served-stale flag; each test starts without it.
+    token = cache_module._served_stale.set(False)
+    yield
+    cache_module._served_stale.reset(token)
 
 
 def test_a_list_counts_once_until_the_data_changes(client, count_cache, django_assert_num_queries):
@@ -465,3 +471,106 @@ def test_dashboard_aggregates_are_kept_until_the_data_changes(settings, django_a
     space = next(card for card in first["themes"] if card["slug"] == "space")
     assert space["total"] == 1
     assert "space" not in {card["slug"] for card in after["themes"]}
+
+
+# --- Aggregates computed once per data version (shared_by_version) ---------------------------
+
+
+def test_a_reader_arriving_during_the_recomputation_gets_the_previous_value(count_cache):
+    from commitments.infra.cache import served_stale, shared_by_version
+
+    assert shared_by_version("figures", lambda: "before") == "before"
+    bump_data_version()
+
+    def recompute():
+        # Another reader asks while this computation holds the lock.
+        seen_meanwhile.append(shared_by_version("figures", lambda: pytest.fail("computed a second time")))
+        return "after"
+
+    seen_meanwhile: list[str] = []
+    assert shared_by_version("figures", recompute) == "after"
+    assert seen_meanwhile == ["before"]
+    assert served_stale()
+    assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"
+
+
+def test_without_an_earlier_value_a_reader_waits_then_computes_itself(count_cache):
+    from commitments.infra.cache import served_stale, shared_by_version
+
+    def first():
+        seen_meanwhile.append(shared_by_version("figures", lambda: "second", wait_seconds=0.05))
+        return "first"
+
+    seen_meanwhile: list[str] = []
+    assert shared_by_version("figures", first) == "first"
+    assert seen_meanwhile == ["second"]
+    assert not served_stale()
+
+
+def test_a_reader_waiting_gets_the_value_the_other_request_stores(count_cache, monkeypatch):
+    from django.core.cache import cache
+
+    from commitments.infra import cache as cache_module
+    from commitments.infra.cache import cached_by_version, shared_by_version, shared_lock_key
+
+    cache.add(shared_lock_key("figures"), True)  # another request computes
+
+    def the_other_request_finishes(seconds):
+        cached_by_version("figures", lambda: "theirs")  # stores under the same key
+
+    monkeypatch.setattr(cache_module.time, "sleep", the_other_request_finishes)
+    assert shared_by_version("figures", lambda: pytest.fail("computed while waiting"), wait_seconds=5) == "theirs"
+
+
+def test_the_dashboard_after_an_edit_serves_the_previous_figures_unstored_while_they_are_recomputed(
+    client, page_cache, settings, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from commitments.infra.cache import shared_lock_key
+
+    settings.COUNT_CACHE_SECONDS = 300
+    CommitmentFactory()
+    assert client.get("/").status_code == 200
+    bump_data_version()
+    lock = shared_lock_key(f"dashboard-stats:{timezone.localdate().isoformat()}")
+    cache.add(lock, True)
+
+    # The dashboard's pinned 10 (tests/site/test_queries.py) less its five aggregate queries.
+    with django_assert_num_queries(5):
+        during = client.get("/")
+    assert during["Cache-Control"] == "no-store"
+    assert client.get("/")["X-Cache"] == "miss"  # not stored
+
+    cache.delete(lock)
+    assert client.get("/")["X-Cache"] == "miss"  # recomputed, and stored
+    assert client.get("/")["X-Cache"] == "hit"
+
+
+def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recomputes(count_cache, monkeypatch):
+    from commitments.infra import cache as cache_module
+    from commitments.infra.cache import served_stale, shared_by_version
+
+    started = []
+
+    class Thread:  # runs when started, so the test sees the end of the recomputation
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            started.append(True)
+            served_during.append(shared_by_version("figures", lambda: pytest.fail("second computation")))
+            self.target()
+
+    served_during: list[str] = []
+    assert shared_by_version("figures", lambda: "before") == "before"
+    bump_data_version()
+    monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
+    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
+
+    assert shared_by_version("figures", lambda: "after") == "before"
+    assert served_stale()
+    assert started == [True] and served_during == ["before"]
+    assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"

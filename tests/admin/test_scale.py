@@ -1,0 +1,165 @@
+"""The admin at any size: no sidebar listing every statement, no scans for search or dates,
+change pages whose queries do not grow with the status updates on them."""
+
+import datetime
+
+import pytest
+
+from commitments.models import Article, ArticleLink, Commitment, Status, StatusUpdate
+from tests.admin.conftest import admin_url
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    ArticleLinkFactory,
+    CommitmentFactory,
+    StatementFactory,
+    ThemeFactory,
+    verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response) -> list[str]:
+    return sorted(str(obj) for obj in response.context["cl"].result_list)
+
+
+def test_the_commitment_changelist_does_not_list_every_statement(admin_client):
+    statements = [StatementFactory(slug=f"summit-{n}", title=f"Summit number {n}") for n in range(12)]
+    CommitmentFactory(statement=statements[0])
+
+    page = admin_client.get(admin_url(Commitment, "changelist")).content.decode()
+
+    assert "Summit number 7" not in page
+    assert 'name="statement"' in page  # the box to type one in
+
+
+def test_the_statement_filter_takes_a_slug(admin_client):
+    wanted = CommitmentFactory(title="Wanted", statement=StatementFactory(slug="g7-cornwall"))
+    CommitmentFactory(title="Other", statement=StatementFactory(slug="nato-madrid"))
+    url = admin_url(Commitment, "changelist")
+
+    assert listed(admin_client.get(url, {"statement": "g7-cornwall"})) == [str(wanted)]
+    assert listed(admin_client.get(url, {"statement": "g7"})) == []  # a slug, not a fragment
+    assert len(listed(admin_client.get(url))) == 2
+    # The other filters are kept in the box's form.
+    page = admin_client.get(url, {"statement": "g7-cornwall", "status__exact": "not_rated"}).content.decode()
+    assert '<input type="hidden" name="status__exact" value="not_rated">' in page
+
+
+def test_the_status_updates_filter_by_their_commitments_statement_slug(admin_client):
+    commitment = CommitmentFactory(statement=StatementFactory(slug="g7-cornwall"))
+    mine = verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1))
+    verdict(commitment=CommitmentFactory(), status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1))
+    url = admin_url(StatusUpdate, "changelist")
+
+    assert listed(admin_client.get(url, {"statement": "g7-cornwall"})) == [str(mine)]
+    assert len(listed(admin_client.get(url))) == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "hit", "miss"),
+    [
+        (Commitment, lambda: CommitmentFactory(title="Fund cyber defence", slug="fund-cyber"), '"fund cy"', "cyber"),
+        (
+            Commitment,
+            lambda: CommitmentFactory(title="Fund cyber defence", slug="fund-cyber"),
+            "fund-cyber",
+            "fund-cyb",
+        ),
+        (Article, lambda: ArticleFactory(title="Allies agree", url="https://example.org/a"), "allies", "agree"),
+        (
+            Article,
+            lambda: ArticleFactory(title="Allies agree", url="https://example.org/a"),
+            "https://example.org/a",
+            "example",
+        ),
+        (
+            StatusUpdate,
+            lambda: verdict(
+                commitment=CommitmentFactory(title="Fund cyber defence"),
+                status=Status.IN_PROGRESS,
+                as_of=datetime.date(2022, 1, 1),
+            ),
+            "fund",
+            "defence",
+        ),
+        (
+            ArticleLink,
+            lambda: ArticleLinkFactory(article=ArticleFactory(title="Allies agree on cyber")),
+            "allies",
+            "cyber",
+        ),
+    ],
+)
+def test_admin_search_matches_the_beginning_of_a_title_or_an_exact_slug_or_address(
+    admin_client, model, make, hit, miss
+):
+    make()
+    url = admin_url(model, "changelist")
+
+    assert len(listed(admin_client.get(url, {"q": hit}))) == 1
+    assert listed(admin_client.get(url, {"q": miss})) == []
+
+
+@pytest.mark.parametrize("model", [Article, Commitment, StatusUpdate])
+def test_changelists_draw_no_date_hierarchy(admin_client, model):
+    response = admin_client.get(admin_url(model, "changelist"))
+
+    assert response.context["cl"].date_hierarchy is None
+    assert 'class="xfull"' not in response.content.decode()  # Django's date drill-down bar
+
+
+def commitment_with_updates(n: int) -> Commitment:
+    party = ActorFactory()
+    commitment = CommitmentFactory(actors=[party], themes=[ThemeFactory()])
+    updates = []
+    for day in range(n):
+        # Every other one on the party alone; every third corrects the one two before (same party).
+        updates.append(
+            verdict(
+                commitment=commitment,
+                status=Status.IN_PROGRESS,
+                as_of=datetime.date(2022, 1, 1) + datetime.timedelta(days=day),
+                party=party if day % 2 else None,
+                corrects=updates[day - 2] if day % 3 == 2 else None,
+            )
+        )
+    ArticleLinkFactory(commitment=commitment)
+    return commitment
+
+
+@pytest.mark.parametrize("updates", [1, 20])
+def test_the_commitment_change_page_runs_the_same_queries_for_one_update_as_for_twenty(
+    admin_client, django_assert_num_queries, updates
+):
+    commitment = commitment_with_updates(updates)
+    url = admin_url(Commitment, "change", commitment.pk)
+    admin_client.get(url)  # the session and the user's permissions, once per client
+
+    # Pinned for 1 and for 20 updates: nothing per update.
+    with django_assert_num_queries(CHANGE_PAGE_QUERIES):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == updates + 1  # and a blank one
+
+
+# session; user; the commitment, its actors and themes; its latest history record; the
+# updates (with commitment, party, author, corrected update); their evidence; the article links
+# (with article and author); the statement, actors and themes chosen in the form; for the blank
+# update form and its template: the party choices and the updates it may correct (twice each);
+# the link rows' articles (one link)
+CHANGE_PAGE_QUERIES = 17
+
+
+def test_the_statement_changelist_counts_each_statements_commitments(admin_client):
+    busy = StatementFactory(title="Busy")
+    StatementFactory(title="Quiet")
+    for _ in range(3):
+        CommitmentFactory(statement=busy)
+
+    response = admin_client.get(admin_url(busy, "changelist"), {"o": "6"})  # by the count column
+
+    counts = {s.title: s.n_commitments for s in response.context["cl"].result_list}
+    assert counts == {"Busy": 3, "Quiet": 0}
+    assert [s.title for s in response.context["cl"].result_list] == ["Quiet", "Busy"]
