@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from commitments.admin.resources import (
 )
 from commitments.admin.statement_page import CommitmentInline, save_commitment_rows
 from commitments.admin.workflow import WorkflowAdminMixin, publish_with_statement
+from commitments.domain.search import search_commitments
 from commitments.domain.services import (
     authors,
     check_as_of,
@@ -239,6 +240,17 @@ class ArticleLinkInline(admin.TabularInline):
         return super().get_queryset(request).select_related("article", "commitment", "added_by")
 
 
+def full_text_search(queryset: QuerySet, term: str, commitment: str = "") -> tuple[QuerySet, bool]:
+    """`queryset` narrowed to the records whose commitment (`commitment`, a path to it; "" for
+    commitments themselves) the full-text index matches for `term`, or whose slug is `term`."""
+    term = term.strip()
+    if not term:
+        return queryset, False
+    prefix = f"{commitment}__" if commitment else ""
+    matches = search_commitments(Commitment.objects.all(), term).order_by().values("pk")
+    return queryset.filter(Q(**{f"{prefix}pk__in": matches}) | Q(**{f"{prefix}slug": term})), False
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(AuthoredAdmin):
     resource_classes = [CommitmentResource]
@@ -248,10 +260,15 @@ class CommitmentAdmin(AuthoredAdmin):
     list_display_links = ["title_and_statement"]
     # Statements are typed (a slug), not listed: there are too many for the sidebar.
     list_filter = ["status", "state", "themes", "actors", StatementFilter, OverdueFilter]
-    # A title's beginning or the exact slug, through indexes (0012_perf_admin_search).
-    search_fields = ["^title", "slug__exact"]
+    # Searched through the full-text index the public search uses (words in any order, stems,
+    # themes and actors by name), or by the exact slug: get_search_results. Never a scan.
+    search_fields = ["slug__exact"]
     show_full_result_count = False
     list_select_related = ["statement"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return full_text_search(queryset, search_term)
+
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["statement", "actors", "themes", "predecessor"]
     readonly_fields = ["status_display", "state_changed_at", "state_changed_by"]
@@ -374,8 +391,13 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
     form = StatusUpdateForm
     list_display = ["commitment", "party", "status_display", "as_of", "state", "correction_of", "author", "created_at"]
     list_filter = ["state", "status", "as_of", "commitment__themes", CommitmentStatementFilter]
-    # Through the commitments' indexed title and slug, never a scan of a million rationales.
-    search_fields = ["^commitment__title", "commitment__slug__exact"]
+    # Through the commitments' full-text index or their exact slug, never a scan of a million
+    # rationales: get_search_results.
+    search_fields = ["commitment__slug__exact"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return full_text_search(queryset, search_term, "commitment")
+
     show_full_result_count = False
     list_select_related = ["commitment", "author", "party"]
     autocomplete_fields = ["commitment", "evidence"]

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -62,9 +63,17 @@ def _order_fields(queryset: QuerySet) -> list[tuple[str, bool]]:
     order = list(queryset.query.order_by or queryset.model._meta.ordering)
     fields = []
     for term in order:
+        if isinstance(term, OrderBy) and isinstance(term.expression, F):
+            # A plain field written as an expression (rows.ordering_expressions): the same key.
+            term = ("-" if term.descending else "") + term.expression.name
         if not isinstance(term, str):
             raise ValidationError(
-                {CURSOR_PARAM: ["This list is ordered by rank; give `ordering` or use page numbers for a cursor."]}
+                {
+                    CURSOR_PARAM: [
+                        "This order is computed (a search's rank, or the order of the statuses); give "
+                        "another `ordering` or use page numbers for a cursor."
+                    ]
+                }
             )
         path, descending = term.lstrip("-"), term.startswith("-")
         if _field(queryset.model, path).null:
@@ -122,6 +131,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     django_paginator_class = RankedPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
+    cursor_query_param = CURSOR_PARAM  # read by the views' check of known parameters
     max_page_size = MAX_PAGE_SIZE
     last_page_strings = ()
     page_query_description = "Page number, from 1. A page after the last one answers 404; a page that is not a whole number of at least 1 answers 400."
