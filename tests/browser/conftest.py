@@ -87,3 +87,18 @@ def seeded(transactional_db):
     """The seed, loaded for each browser test: the live server reads it over its own connection,
     so it must be committed, not held in a module's transaction (tests/conftest.py)."""
     return SeedLoader(SEED_FILE).load()
+
+
+def serious_violations(page, axe_source: str) -> list[dict]:
+    """What axe-core finds serious or critical on the page as it is now (id, impact, help and
+    the first three places), after checking that the engine really ran."""
+    page.evaluate(axe_source)
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        }"""
+    )
+    assert page.evaluate("typeof axe.version") == "string"
+    return [v for v in violations if v["impact"] in ("serious", "critical")]

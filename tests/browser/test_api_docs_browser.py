@@ -3,15 +3,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import snapshot
+from .conftest import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
-
-AXE_RUN = """async () => {
-    const result = await axe.run(document, {resultTypes: ["violations"]});
-    return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-}"""
 
 
 @pytest.fixture
@@ -19,13 +13,6 @@ def docs(page: Page, live_server, transactional_db) -> Page:
     page.goto(live_server.url + "/api/v1/docs/")
     expect(page.locator(".opblock").first).to_be_visible()
     return page
-
-
-def serious_violations(page: Page, axe_source: str) -> list[dict]:
-    page.evaluate(axe_source)
-    violations = page.evaluate(AXE_RUN)
-    assert page.evaluate("typeof axe.version") == "string"  # the engine really ran
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_the_docs_page_names_its_language(docs: Page):

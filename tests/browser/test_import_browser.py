@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from commitments.models import Article, Commitment, PublicationState
 
 from ..factories import StaffFactory
-from .conftest import snapshot
+from .conftest import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,19 +38,6 @@ def sign_in(page: Page, site: str, next_path: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page).to_have_url(site + next_path)
-
-
-def serious_violations(page: Page, axe_source: str) -> list[dict]:
-    page.evaluate(axe_source)
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-        }"""
-    )
-    assert page.evaluate("typeof axe.version") == "string"  # the engine really ran
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_the_preview_imports_its_drafts_in_one_step(page: Page, site):

@@ -10,25 +10,12 @@ from playwright.sync_api import Browser, Page, expect
 from commitments.models import Commitment, ReaderSubmission
 from tests.factories import CommitmentFactory, StatementFactory
 
-from .conftest import snapshot
+from .conftest import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
 DATA_ACCESS = "lawful-access-data-access-agreement"
 FORM = f"/commitments/{DATA_ACCESS}/suggest/"
-
-
-def axe_serious(page: Page, axe_source: str) -> list:
-    page.evaluate(axe_source)
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-        }"""
-    )
-    assert page.evaluate("typeof axe.version") == "string"  # the engine really ran
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -72,7 +59,7 @@ def test_axe_finds_no_serious_or_critical_violations_on_the_form(page: Page, sit
         page.get_by_role("button", name="Send to the analysts").click()
         expect(page.get_by_role("alert")).to_be_visible()
     snapshot(page, "suggest-errors" if with_errors else "suggest")
-    serious = axe_serious(page, axe_source)
+    serious = serious_violations(page, axe_source)
     assert serious == [], serious
 
 
@@ -125,4 +112,4 @@ def test_the_lineage_reads_at_desktop_and_phone_widths(page: Page, site, lineage
     expect(page.locator(".lineage-entry.is-this")).to_contain_text(later.title)
     page.locator(".lineage-entry").nth(1).get_by_role("link", name=current.title).click()
     expect(page).to_have_url(site + current.get_absolute_url())
-    assert axe_serious(page, axe_source) == []
+    assert serious_violations(page, axe_source) == []

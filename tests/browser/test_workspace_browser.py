@@ -23,6 +23,7 @@ from commitments.domain.roles import EDITORS, PUBLISHERS
 from commitments.models import Actor, Commitment, PublicationState, Statement, Theme
 
 from ..factories import CommitmentFactory, StaffFactory, StatementFactory
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -74,19 +75,6 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def axe_serious(page: Page, axe_source: str) -> list:
-    page.evaluate(axe_source)
-    violations = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-        }"""
-    )
-    assert page.evaluate("typeof axe.version") == "string"  # the engine really ran
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -269,5 +257,5 @@ def test_axe_finds_no_serious_or_critical_issue_in_the_workspace(page: Page, sit
     sign_in(page, site, "pub", to=path.format(pk=pk))
     if path.endswith("commitment/"):
         shoot(page, "commitment-list")
-    serious = axe_serious(page, axe_source)
+    serious = serious_violations(page, axe_source)
     assert serious == [], "\n".join(map(str, serious))
