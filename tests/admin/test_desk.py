@@ -92,3 +92,10 @@ def test_the_front_page_costs_the_same_queries_for_few_or_many(client, publisher
     # 3 drafts, 2 published, 1 not assessed); the admin's recent actions.
     with django_assert_num_queries(14):
         client.get(reverse("admin:index"))
+
+
+def test_the_front_page_starts_a_statement_or_an_article_import(client, editor):
+    client.force_login(editor)
+    _sections, page = desk(client)
+    assert f'href="{reverse("admin:commitments_statement_add")}">Add a statement with its commitments</a>' in page
+    assert f'href="{reverse("admin:commitments_article_import_article")}">Import from an article</a>' in page
