@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from commitments.models import LATEST_FIRST, PublicationState, StatusUpdate
+from commitments.models import LATEST_FIRST, ArticleLink, Commitment, PublicationState, StatusUpdate
 
 
 def corrected_by() -> Subquery:
@@ -42,4 +42,28 @@ def timeline() -> QuerySet[StatusUpdate]:
         .select_related("party")
         .prefetch_related("evidence")
         .order_by(*LATEST_FIRST)
+    )
+
+
+def commitment_list(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """Commitments with what a list shows: statement, themes, actors, party verdicts."""
+    return (
+        commitments.select_related("statement")
+        .prefetch_related("themes", "actors", prefetch_party_verdicts())
+        .order_by("-statement__made_on", "pk")
+    )
+
+
+def commitment_detail(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """Commitments with what a detail shows besides: the timeline and the article links."""
+    return commitment_list(commitments).prefetch_related(
+        Prefetch("updates", timeline()),
+        Prefetch("links", ArticleLink.objects.select_related("article").order_by("-created_at", "-pk")),
+    )
+
+
+def status_update_detail(updates: QuerySet[StatusUpdate]) -> QuerySet[StatusUpdate]:
+    """Status updates with their commitment, party, evidence and correction, newest first."""
+    return with_corrections(
+        updates.select_related("commitment", "party").prefetch_related("evidence").order_by(*LATEST_FIRST)
     )

@@ -31,7 +31,6 @@ from commitments.api.writes import as_drf_error
 from commitments.domain import rows
 from commitments.domain.services import delete_status_update
 from commitments.models import (
-    LATEST_FIRST,
     Actor,
     Article,
     ArticleLink,
@@ -336,20 +335,8 @@ class CommitmentViewSet(
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
 
-    @staticmethod
-    def with_list(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        return (
-            commitments.select_related("statement")
-            .prefetch_related("themes", "actors", querysets.prefetch_party_verdicts())
-            .order_by("-statement__made_on", "pk")
-        )
-
-    @classmethod
-    def with_detail(cls, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        return cls.with_list(commitments).prefetch_related(
-            Prefetch("updates", querysets.timeline()),
-            Prefetch("links", ArticleLink.objects.select_related("article").order_by("-created_at", "-pk")),
-        )
+    with_list = staticmethod(querysets.commitment_list)
+    with_detail = staticmethod(querysets.commitment_detail)
 
     def public_queryset(self) -> QuerySet:
         return self.with_list(Commitment.objects.published())
@@ -437,11 +424,7 @@ class StatusUpdateViewSet(
     # PATCH moves the state; there is no whole-record replacement.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    @staticmethod
-    def with_detail(updates: QuerySet[StatusUpdate]) -> QuerySet[StatusUpdate]:
-        return querysets.with_corrections(
-            updates.select_related("commitment", "party").prefetch_related("evidence").order_by(*LATEST_FIRST)
-        )
+    with_detail = staticmethod(querysets.status_update_detail)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "PATCH":

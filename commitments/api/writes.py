@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import model_meta
 
+from commitments.api import querysets
 from commitments.api.serializers import (
     ArticleLinkSerializer,
     CommitmentDetailSerializer,
@@ -223,9 +224,7 @@ class CommitmentWriteSerializer(PublishableWriteSerializer):
         return value
 
     def to_representation(self, instance: Commitment):
-        from commitments.api.views import CommitmentViewSet  # the detail's own prefetches
-
-        fetched = CommitmentViewSet.with_detail(Commitment.objects.filter(pk=instance.pk)).get()
+        fetched = querysets.commitment_detail(Commitment.objects.filter(pk=instance.pk)).get()
         return super().to_representation(fetched)
 
     def validate_currency(self, value: str) -> str:
@@ -286,9 +285,7 @@ class ArticleLinkWriteSerializer(EditorWriteSerializer):
 
 def _answered_update(instance: StatusUpdate) -> StatusUpdate:
     """The update as written, with what its read shape needs (its correction, its evidence)."""
-    from commitments.api.views import StatusUpdateViewSet
-
-    return StatusUpdateViewSet.with_detail(StatusUpdate.objects.filter(pk=instance.pk)).get()
+    return querysets.status_update_detail(StatusUpdate.objects.filter(pk=instance.pk)).get()
 
 
 class StatusUpdateWriteSerializer(EditorWriteSerializer):
