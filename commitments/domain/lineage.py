@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from commitments.lineage import MAX_CHAIN, lineage_problems
-from commitments.models import Commitment, PublicationState
+from commitments.models import Commitment
 
 Row = dict[str, Any]
 
@@ -103,24 +103,20 @@ def api_lineage(line: list[Row]) -> list[Row]:
     ]
 
 
+def public_predecessor() -> Subquery:
+    """SQL for a commitment row: its predecessor's slug when the public sees the predecessor
+    (Commitment.objects.published()), else null. Annotated as PUBLIC_PREDECESSOR."""
+    return Subquery(Commitment.objects.published().filter(pk=OuterRef("predecessor_id")).values("slug")[:1])
+
+
+PUBLIC_PREDECESSOR = "public_predecessor"
+
+
 def download_columns(row: Row) -> Row:
-    """The downloads' "predecessor" (slug) and "predecessor_relation" from a plain row of
-    PREDECESSOR_SOURCE, both empty unless the public sees the predecessor."""
-    public = (
-        row["predecessor__slug"] is not None
-        and row["predecessor__state"] == PublicationState.PUBLISHED
-        and row["predecessor__statement__state"] == PublicationState.PUBLISHED
-    )
-    return {
-        "predecessor": row["predecessor__slug"] if public else "",
-        "predecessor_relation": row["predecessor_relation"] if public else "",
-    }
-
-
-# The values() a row needs for download_columns (joined with the commitment's own row).
-PREDECESSOR_SOURCE = (
-    "predecessor__slug", "predecessor__state", "predecessor__statement__state", "predecessor_relation",
-)  # fmt: skip
+    """The downloads' "predecessor" (slug) and "predecessor_relation" from a row annotated with
+    PUBLIC_PREDECESSOR, both empty unless the public sees the predecessor."""
+    slug = row[PUBLIC_PREDECESSOR]
+    return {"predecessor": slug or "", "predecessor_relation": row["predecessor_relation"] if slug else ""}
 
 
 @receiver(pre_save, sender=Commitment, dispatch_uid="commitment_lineage_guard")

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from commitments.domain.lineage import PREDECESSOR_SOURCE, download_columns
+from commitments.domain.lineage import PUBLIC_PREDECESSOR, download_columns, public_predecessor
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.models import LATEST_FIRST, STATUS_LABELS, STATUS_SCORES, Commitment, Status, StatusUpdate, is_overdue
 
@@ -116,7 +116,7 @@ RECORD_COLUMNS = (
 _RECORD_SOURCE = (
     "id", "slug", "title", "status", "target_date", "target_wording", "amount", "currency", "wording", "summary",
     "created_at", "updated_at", "statement__slug", "statement__title", "statement__made_on",
-    *PREDECESSOR_SOURCE,
+    "predecessor_relation", PUBLIC_PREDECESSOR,
 )  # fmt: skip
 
 
@@ -259,6 +259,11 @@ def records(queryset: QuerySet[Commitment], origin: str, chunk_size: int = 500) 
     rows (their statement joined), then five per chunk (themes, actors, party statuses, verdicts
     in force, their evidence). `origin` ("https://host") makes the addresses absolute."""
     today = timezone.localdate()
-    rows = queryset.prefetch_related(None).values(*_RECORD_SOURCE).iterator(chunk_size=chunk_size)
+    rows = (
+        queryset.prefetch_related(None)
+        .annotate(**{PUBLIC_PREDECESSOR: public_predecessor()})
+        .values(*_RECORD_SOURCE)
+        .iterator(chunk_size=chunk_size)
+    )
     while chunk := list(itertools.islice(rows, chunk_size)):
         yield from _records(chunk, origin, today)
