@@ -5,7 +5,8 @@ Every download takes the list page's parameters (commitments.site.filters, the A
 "download these" gives exactly the rows the reader is looking at, in the same order; a parameter
 it does not know, or a value it cannot use, answers 400 naming it. Rows are read as plain rows in
 chunks (domain.rows.records) and written as they are read: a large export never sits in memory,
-and no model instance is built for it.
+and no model instance is built for it. On PostgreSQL the CSV's lines are written by the database
+(domain.record_lines), the same bytes several times faster.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commitments.domain import record_lines
 from commitments.domain.rows import RECORD_COLUMNS, records
 from commitments.infra.spreadsheet import csv_lines
 from commitments.lineage import Relation
@@ -99,7 +101,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     queryset, error = _filtered(request, OPTIONS)
     if error:
         return error
-    lines = csv_lines(_records(request, queryset), RECORD_COLUMNS, bom=request.GET.get("bom") == "1")
+    bom = request.GET.get("bom") == "1"
+    if record_lines.available(queryset):  # PostgreSQL writes the lines itself: the same bytes, at its speed
+        lines = record_lines.csv_text(queryset, _origin(request), bom=bom)
+    else:
+        lines = csv_lines(_records(request, queryset), RECORD_COLUMNS, bom=bom)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     return _attachment(response, filename(request, "csv"))
 

@@ -168,3 +168,23 @@ def test_the_statement_changelist_counts_each_statements_commitments(admin_clien
     counts = {s.title: s.n_commitments for s in response.context["cl"].result_list}
     assert counts == {"Busy": 3, "Quiet": 0}
     assert [s.title for s in response.context["cl"].result_list] == ["Quiet", "Busy"]
+
+
+@pytest.mark.parametrize("common_above", [1000, 0])
+def test_a_common_word_finds_the_same_status_updates_as_a_rare_one(admin_client, monkeypatch, common_above):
+    """Above COMMON_TERM_MATCHES matched commitments the search is written another way (a test
+    per record in the list's order); it finds the same records either way, newest first."""
+    from commitments.admin import registrations
+
+    monkeypatch.setattr(registrations, "COMMON_TERM_MATCHES", common_above)
+    cyber = CommitmentFactory(title="Fund cyber defence", slug="fund-cyber")
+    other = CommitmentFactory(title="Build bridges", slug="bridges")
+    for day in (1, 2, 3):
+        verdict(commitment=cyber, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, day))
+    verdict(commitment=other, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 4))
+    response = admin_client.get(admin_url(StatusUpdate, "changelist"), {"q": "cyber"})
+    found = response.context["cl"].result_list
+    assert [u.as_of.day for u in found] == [3, 2, 1] and {u.commitment_id for u in found} == {cyber.pk}
+    assert response.context["cl"].result_count == 3
+    by_slug = admin_client.get(admin_url(StatusUpdate, "changelist"), {"q": "bridges"})
+    assert [u.commitment_id for u in by_slug.context["cl"].result_list] == [other.pk]

@@ -1,10 +1,13 @@
 """Each public page runs a fixed number of queries: the same for one row as for fifty."""
 
 import pytest
+from django.db import connection
 
 from tests.sitedata import many_commitments
 
 pytestmark = pytest.mark.django_db
+
+POSTGRESQL = connection.vendor == "postgresql"
 
 # Every page starts with one query for the time of the latest change (its ETag/Last-Modified).
 PAGES = {
@@ -38,12 +41,14 @@ PAGES = {
     "/feeds/themes/{theme}/": 3,
     "/feeds/actors/{actor}/": 3,
     "/feeds/commitments/{commitment}/": 3,
+    # On PostgreSQL the CSV is one query written by the database (domain.record_lines), in a
+    # transaction of its own (here a savepoint and its release). Elsewhere, as the JSON below.
+    "/export/commitments.csv": 3 if POSTGRESQL else 6,
     # rows (one chunk) + statements; their themes; their actors; their parties' verdicts; the
     # verdicts in force; their evidence
-    "/export/commitments.csv": 6,
     "/export/commitments.json": 6,
     "/export/commitments.ndjson": 6,
-    "/export/commitments.csv?theme={theme}&ordering=status": 7,  # and the theme's lookup
+    "/export/commitments.csv?theme={theme}&ordering=status": 4 if POSTGRESQL else 7,  # and the theme's lookup
     # none: it describes the CSV without reading it
     "/export/datapackage.json": 0,
     # The index: version; the pages of the four model sections (a count each); the latest change
