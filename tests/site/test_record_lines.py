@@ -109,7 +109,12 @@ def test_the_cells_follow_the_spreadsheet_rules(tricky):
     assert "2022-06-01,2022-09-01" in text  # since the earlier verdict of the run; last assessed
     assert "'https://news.example.org/=a,b" not in text  # an address starting with https is not a formula
     assert "/api/v1/articles/" in text  # evidence held only as a copy is given by its API address
-    assert "hidden" not in text and "under-a-draft-statement" not in text and ",restates," in text and "strengthens" not in text
+    assert (
+        "hidden" not in text
+        and "under-a-draft-statement" not in text
+        and ",restates," in text
+        and "strengthens" not in text
+    )
 
 
 @pytest.mark.parametrize(
