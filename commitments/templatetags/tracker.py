@@ -143,24 +143,32 @@ def commitment_items(rows: Iterable[dict], empty_message: str = "") -> SafeStrin
     return mark_safe(f'<ol class="items">\n{items}</ol>')
 
 
-@register.inclusion_tag("commitments/includes/status_bar.html")
-def status_bar(by_status: list[dict], label: str, scale: int | None = None) -> dict:
+@register.simple_tag
+def status_bar(by_status: list[dict], label: str, scale: int | None = None) -> str:
     """A stacked bar of status counts, as SVG in percent units so it stretches to any width.
 
     `scale` lets bars share one axis (e.g. the largest theme's total); by default the bar fills
-    its width.
+    its width. Written here rather than by a template: the dashboard draws one per theme, and
+    forty template renders were most of its time after an edit (bench/README.md).
     """
     total = sum(item["count"] for item in by_status)
     scale = max(scale or total, 1)
-    segments, x = [], 0.0
+    rects, x = [], 0.0
     for item in by_status:
         if item["count"]:
             width = 100 * item["count"] / scale
-            segments.append({**item, "x": round(x, 3), "width": round(width, 3)})
+            rects.append(
+                f'<rect class="fill-{escape(item["status"])}" x="{round(x, 3)}" y="0" width="{round(width, 3)}"'
+                f' height="10"><title>{escape(item["label"])}: {item["count"]}</title></rect>'
+            )
             x += width
     parts = [f"{item['count']} {item['label'].lower()}" for item in by_status if item["count"]]
-    description = f"{label}: " + (", ".join(parts) if parts else "no commitments")
-    return {"segments": segments, "description": description, "total": total}
+    description = escape(f"{label}: " + (", ".join(parts) if parts else "no commitments"))
+    inside = "".join(rects) or '<rect class="fill-empty" x="0" y="0" width="100" height="10"></rect>'
+    return mark_safe(
+        f'<svg class="mix" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{description}"'
+        f' focusable="false"><title>{description}</title>{inside}</svg>'
+    )
 
 
 class CaptureNode(template.Node):

@@ -48,3 +48,20 @@ def test_a_row_without_target_themes_or_actors_leaves_them_out(client):
 def test_an_empty_list_says_so(client):
     html = client.get("/commitments/?search=nothing-matches-this").content.decode()
     assert '<li class="empty">No commitment matches these filters.</li>' in html
+
+
+def test_the_status_bar_is_one_svg_with_a_described_segment_per_status():
+    from commitments.templatetags.tracker import status_bar
+
+    bars = [
+        {"status": "met", "label": "Met", "count": 3},
+        {"status": "broken", "label": "Broken", "count": 0},
+        {"status": "stalled", "label": "Stalled", "count": 1},
+    ]
+    svg = status_bar(bars, 'Cyber & "data"', scale=8)
+    assert svg.startswith('<svg class="mix"') and svg.endswith("</svg>")
+    assert 'aria-label="Cyber &amp; &quot;data&quot;: 3 met, 1 stalled"' in svg
+    assert '<rect class="fill-met" x="0.0" y="0" width="37.5"' in svg and "<title>Met: 3</title>" in svg
+    assert '<rect class="fill-stalled" x="37.5" y="0" width="12.5"' in svg and "fill-broken" not in svg
+    empty = status_bar([{**bar, "count": 0} for bar in bars], "None")
+    assert 'class="fill-empty"' in empty and "None: no commitments" in empty
