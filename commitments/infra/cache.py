@@ -464,7 +464,13 @@ def _in_background(cache, hashed: str, lock: str, version: int, compute: Callabl
     threading.Thread(target=run, name="tracker-shared-value", daemon=True).start()
 
 
-def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float = SHARED_WAIT_SECONDS) -> T:
+def shared_by_version(
+    key: str,
+    compute: Callable[[], T],
+    *,
+    wait_seconds: float = SHARED_WAIT_SECONDS,
+    serve_stale: Callable[[T], bool] = lambda value: True,
+) -> T:
     """cached_by_version for values that scan the tables (the dashboard's aggregates), computed
     by one request at a time, so that readers arriving together after an edit do not all scan.
 
@@ -474,6 +480,8 @@ def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float
     thread recomputes in the background; figures a fraction of a second old, never a scan per
     reader. Without a previous value the lock holder computes in place and the others wait for
     it, polling the cache, at most `wait_seconds` before computing it themselves.
+    `serve_stale(value)` may refuse a previous value (a count cheap to make again): it is then
+    recomputed in place as if there were none.
     """
     timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
     if timeout <= 0:
@@ -491,7 +499,7 @@ def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float
     except Exception:
         logger.exception("Cache unavailable; computing without it.")
         return compute()
-    stale = entry is not None and entry[0] < version
+    stale = entry is not None and entry[0] < version and serve_stale(entry[1])
     if locked and not (stale and _can_compute_in_background()):
         return _compute_and_store(cache, hashed, lock, version, compute, timeout)
     if stale:
@@ -508,8 +516,13 @@ def shared_by_version(key: str, compute: Callable[[], T], *, wait_seconds: float
     return compute()
 
 
+# From this many rows, a list's count may be served from before the latest edit while it is
+# counted again (docs/api.md, Pages); None: always exact. Smaller counts are made again in place.
+COUNT_STALE_FROM = 10_000
+
+
 def cached_count(queryset: QuerySet) -> int:
-    """The number of rows of `queryset`, through cached_by_version.
+    """The number of rows of `queryset`, kept under the data version (shared_by_version).
 
     Keyed by the query's SQL and parameters, so every filter combination has its own and every
     page and page size of one list shares it. The SQL is compiled once, for the key, and counted
@@ -530,7 +543,13 @@ def cached_count(queryset: QuerySet) -> int:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
             return cursor.fetchone()[0]
 
-    return cached_by_version(f"{queryset.db}\n{sql}\n{params!r}", count)
+    key = f"{queryset.db}\n{sql}\n{params!r}"
+    stale_from = getattr(settings, "COUNT_STALE_FROM", COUNT_STALE_FROM)
+    if stale_from is None:
+        return cached_by_version(key, count)
+    # A long list's count (a million status updates: a tenth of a second and more) is shared like
+    # the dashboard's figures: right after an edit, the count before it while one thread recounts.
+    return shared_by_version(key, count, serve_stale=lambda previous: previous >= stale_from)
 
 
 class CachedCountPaginator(Paginator):
@@ -553,5 +572,12 @@ class CachedCountPaginator(Paginator):
     def page(self, number):
         page = super().page(number)
         if isinstance(self.object_list, QuerySet):
-            page.object_list = self.narrow_page(self.object_list, page.object_list)
+            rows = page.object_list
+            if served_stale():
+                # The count may be short of the rows (one added by the edit): the last page is
+                # read to its full size, not cut at the count.
+                number = self.validate_number(number)
+                bottom = (number - 1) * self.per_page
+                rows = self.object_list[bottom : bottom + self.per_page]
+            page.object_list = self.narrow_page(self.object_list, rows)
         return page

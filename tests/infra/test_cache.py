@@ -574,3 +574,33 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
     assert served_stale()
     assert started == [True] and served_during == ["before"]
     assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"
+
+
+@pytest.mark.parametrize(("stale_from", "served"), [(2, 3), (4, 4), (None, 4)])
+def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
+    client, count_cache, monkeypatch, settings, stale_from, served
+):
+    """From COUNT_STALE_FROM rows, the count before the edit is served while a thread recounts;
+    below it (or with None) the count is made again at once. The rows are current either way."""
+    from commitments.infra import cache as cache_module
+
+    settings.COUNT_STALE_FROM = stale_from
+    recounts = []
+
+    class Thread:  # records the recount instead of running it
+        def __init__(self, target, **kwargs):
+            recounts.append(target)
+
+        def start(self):
+            pass
+
+    for _ in range(3):
+        CommitmentFactory()
+    assert client.get("/api/v1/commitments/").json()["count"] == 3
+    monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
+    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    CommitmentFactory()  # bumps the data version
+
+    body = client.get("/api/v1/commitments/").json()
+    assert body["count"] == served and len(body["results"]) == 4
+    assert len(recounts) == (1 if served == 3 else 0)
