@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
@@ -240,22 +242,38 @@ class ArticleLinkInline(admin.TabularInline):
         return super().get_queryset(request).select_related("article", "commitment", "added_by")
 
 
+class CountedPaginator(Paginator):
+    """A changelist's paginator that counts `counted` (the same records, found another way) when
+    it is given, instead of the listed queryset."""
+
+    def __init__(self, *args, counted: QuerySet | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count() if self.counted is not None else super().count
+
+
 # With more commitments matched than this, a page of their records is found faster by reading
 # the newest records in index order and keeping those of matched commitments; with fewer, by
 # reading the matched commitments' records and sorting them (bench/README.md, admin).
 COMMON_TERM_MATCHES = 1000
 
 
-def full_text_search(queryset: QuerySet, term: str, commitment: str = "") -> tuple[QuerySet, bool]:
+def full_text_search(queryset: QuerySet, term: str, commitment: str = "", request=None) -> tuple[QuerySet, bool]:
     """`queryset` narrowed to the records whose commitment (`commitment`, a path to it; "" for
-    commitments themselves) the full-text index matches for `term`, or whose slug is `term`."""
+    commitments themselves) the full-text index matches for `term`, or whose slug is `term`.
+
+    For a common word the records are counted another way than they are listed (CountedPaginator,
+    given the count's queryset through `request`)."""
     term = term.strip()
     if not term:
         return queryset, False
-    found = search_commitments(Commitment.objects.all(), term).order_by().values("pk")
-    # One set of commitment ids (the index's matches or the slug), so that the records are found
-    # by their commitment's key: an OR across the join to commitments would read every record.
-    matches = Commitment.objects.filter(Q(pk__in=found) | Q(slug=term)).order_by().values("pk")
+    # One set of commitment ids (the index's matches or the slug, one bitmap scan of each), so
+    # that records are found by their commitment's key: an OR across the join would read them all.
+    found = search_commitments(Commitment.objects.all(), term).order_by()
+    matches = (found.values("pk") | Commitment.objects.filter(slug=term).values("pk")).order_by()
     if not commitment:
         return queryset.filter(pk__in=matches), False
     condition = Q(**{f"{commitment}__in": matches})
@@ -263,6 +281,9 @@ def full_text_search(queryset: QuerySet, term: str, commitment: str = "") -> tup
         # A common word: tested record by record (CASE keeps the planner from turning the test
         # into a join), so the list is read in its own index order and stops at a page.
         matched = Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+        if request is not None:
+            # Counting is the opposite case: every matched record is read, through the join.
+            request.counted_search = queryset.filter(condition)
         return queryset.alias(_matched=matched).filter(_matched=True), False
     return queryset.filter(condition), False
 
@@ -412,7 +433,11 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
     search_fields = ["commitment__slug__exact"]
 
     def get_search_results(self, request, queryset, search_term):
-        return full_text_search(queryset, search_term, "commitment")
+        return full_text_search(queryset, search_term, "commitment", request)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        counted = getattr(request, "counted_search", None)
+        return CountedPaginator(queryset, per_page, orphans, allow_empty_first_page, counted=counted)
 
     show_full_result_count = False
     list_select_related = ["commitment", "author", "party"]
