@@ -8,6 +8,7 @@ filter through an indexed column (the slug, unique).
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR
 
 
@@ -61,3 +62,44 @@ class StatementFilter(SlugFilter):
 
 class CommitmentStatementFilter(StatementFilter):
     lookup = "commitment__statement__slug"
+
+
+class LinkFilter(admin.SimpleListFilter):
+    """Commitments linked to one theme or actor, picked from the list (`?<relation>__id__exact=<id>`,
+    the address Django's own filter gives, so bookmarks keep working).
+
+    Filtered by the link table's ids (`pk IN (…)`), not by a join: a join can repeat a
+    commitment, and Django's filter then makes the whole list DISTINCT, which sorts every
+    matching row with its wording (the slowest changelist at 100,000 commitments)."""
+
+    relation: str  # "themes" or "actors"
+
+    def __init__(self, request, params, model, model_admin):
+        self.parameter_name = f"{self.relation}__id__exact"
+        self.model = model
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        related = self.model._meta.get_field(self.relation).related_model
+        return list(related.objects.order_by("name").values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not str(value).isdigit():
+            raise IncorrectLookupParameters(f"{self.title}: not an id ({value!r}).")
+        field = self.model._meta.get_field(self.relation)
+        target = field.m2m_reverse_field_name()  # theme or actor
+        links = field.remote_field.through.objects.filter(**{f"{target}_id": int(value)})
+        return queryset.filter(pk__in=links.values(field.m2m_field_name() + "_id"))
+
+
+class ThemeFilter(LinkFilter):
+    title = "themes"
+    relation = "themes"
+
+
+class ActorFilter(LinkFilter):
+    title = "actors"
+    relation = "actors"

@@ -21,7 +21,7 @@ from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
 from commitments.admin.badges import status_badge
 from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal
-from commitments.admin.filters import CommitmentStatementFilter, StatementFilter
+from commitments.admin.filters import ActorFilter, CommitmentStatementFilter, StatementFilter, ThemeFilter
 from commitments.admin.lookups import name_rank
 from commitments.admin.resources import (
     ActorResource,
@@ -296,7 +296,7 @@ class CommitmentAdmin(AuthoredAdmin):
     list_display = ["title_and_statement", "status_display", "state", "target_date", "overdue"]
     list_display_links = ["title_and_statement"]
     # Statements are typed (a slug), not listed: there are too many for the sidebar.
-    list_filter = ["status", "state", "themes", "actors", StatementFilter, OverdueFilter]
+    list_filter = ["status", "state", ThemeFilter, ActorFilter, StatementFilter, OverdueFilter]
     # Searched through the full-text index the public search uses (words in any order, stems,
     # themes and actors by name), or by the exact slug: get_search_results. Never a scan.
     search_fields = ["slug__exact"]
