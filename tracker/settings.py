@@ -413,6 +413,10 @@ API_PATH_PREFIX = "/api/"
 # Pagination counts of the site and the API, cached under the same data version (exact until the
 # next change); 0 counts on every request.
 COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", PAGE_CACHE_SECONDS)
+# From this many rows a list's count may be served from before an edit while it is recounted.
+COUNT_STALE_FROM = env_int("COUNT_STALE_FROM", 10_000)
+# Connections writing one CSV download at once on PostgreSQL (commitments.domain.record_lines).
+DOWNLOAD_THREADS = env_int("DOWNLOAD_THREADS", 2)
 
 # --- Public REST API v1 (commitments/api/) -------------------------------------------------
 # Reads are open and throttled per client address; editors write with a token or a session.

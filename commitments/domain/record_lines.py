@@ -2,9 +2,9 @@
 
 `rows.records` builds each record in Python and `infra.spreadsheet.csv_lines` writes it: at
 100,000 commitments that is most of a 20-second download, spent turning values into dicts and
-text (bench/README.md). On PostgreSQL the same lines are written by one query instead, read
-through a server-side cursor a few thousand at a time, each row one finished line: Python only
-passes the text on.
+text (bench/README.md). On PostgreSQL the same lines are written by queries instead, a few
+thousand commitments each and two at a time, each row one finished line: Python only passes the
+text on.
 
 The query is assembled around querysets the rest of the tracker uses, compiled by the ORM, so
 the rules stay where they are stated:
@@ -24,9 +24,12 @@ the same bytes.
 from __future__ import annotations
 
 import datetime
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import connections, transaction
+from django.conf import settings
+from django.db import connections
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -35,8 +38,9 @@ from commitments.infra.paths import detail_path_parts
 from commitments.infra.spreadsheet import BOM, FORMULA_STARTS, CellFormat
 from commitments.models import SETTLED_STATUSES, STATUS_LABELS, STATUS_SCORES, Commitment, StatusUpdate
 
-# Rows a fetch from the server-side cursor brings: about 600 bytes each.
-FETCH_ROWS = 2000
+# Commitments written by one query (about 1 KB of CSV each), and the connections writing at once.
+CHUNK_ROWS = 5000
+DOWNLOAD_THREADS = 2
 
 _FORMAT = CellFormat()
 _NUMBER = r"^[+-]?[0-9]+([.][0-9]+)?$"  # infra.spreadsheet's _NUMBER, anchored for PostgreSQL
@@ -265,16 +269,56 @@ def _query(queryset: QuerySet, origin: str, today: datetime.date) -> tuple[str, 
     return f"SELECT {line} FROM (SELECT {columns} {sources} OFFSET 0) AS r", query.params
 
 
-def lines(queryset: QuerySet[Commitment], origin: str) -> Iterator[str]:
-    """One CSV line ("…\\r\\n") per commitment of `queryset`, in its order, written by the
-    database and read through a server-side cursor, FETCH_ROWS lines at a time."""
-    sql, params = _query(queryset, origin, timezone.localdate())
-    # In a transaction the server-side cursor hands rows over as they are made; outside one it
-    # would be a cursor WITH HOLD, which PostgreSQL fills completely before the first row.
-    with transaction.atomic(using=queryset.db), connections[queryset.db].chunked_cursor() as cursor:
+def _chunk_text(queryset: QuerySet[Commitment], ids: list[int], origin: str, today: datetime.date) -> str:
+    """The lines of the commitments of `ids`, a run of `queryset` in its order: the queryset
+    (published-only, filtered) asked again for just these, so the order and the rules hold."""
+    sql, params = _query(queryset.filter(pk__in=ids), origin, today)
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(FETCH_ROWS):
-            yield "".join(row[0] for row in batch)
+        return "".join(row[0] for row in cursor.fetchall())
+
+
+def _in_a_thread(queryset: QuerySet[Commitment], ids: list[int], origin: str, today: datetime.date) -> str:
+    try:
+        return _chunk_text(queryset, ids, origin, today)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def _parallel(alias: str) -> bool:
+    # Other threads have connections of their own, which would not see what the current
+    # transaction wrote (a test runs in one): inside a transaction the chunks are read in turn.
+    return getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS) > 1 and not connections[alias].in_atomic_block
+
+
+def lines(queryset: QuerySet[Commitment], origin: str) -> Iterator[str]:
+    """One CSV line ("…\r\n") per commitment of `queryset`, in its order, written by the
+    database CHUNK_ROWS commitments at a time.
+
+    The commitments' ids are read first, in order; then runs of them are written by
+    DOWNLOAD_THREADS connections at once (PostgreSQL runs each query on one core) and handed
+    on in order, at most two runs per thread waiting, so memory stays a few megabytes.
+    """
+    today = timezone.localdate()
+    ids = list(queryset.values_list("pk", flat=True))
+    chunks = [ids[start : start + CHUNK_ROWS] for start in range(0, len(ids), CHUNK_ROWS)]
+    if not _parallel(queryset.db) or len(chunks) < 2:
+        for chunk in chunks:
+            yield _chunk_text(queryset, chunk, origin, today)
+        return
+    threads = getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-download") as pool:
+        pending: deque[Future[str]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_in_a_thread, queryset, chunk, origin, today))
+                if len(pending) >= 2 * threads:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:  # a reader who went away: nothing more is written
+                future.cancel()
 
 
 def csv_text(queryset: QuerySet[Commitment], origin: str, *, bom: bool = False) -> Iterator[str]:

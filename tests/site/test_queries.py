@@ -41,14 +41,14 @@ PAGES = {
     "/feeds/themes/{theme}/": 3,
     "/feeds/actors/{actor}/": 3,
     "/feeds/commitments/{commitment}/": 3,
-    # On PostgreSQL the CSV is one query written by the database (domain.record_lines), in a
-    # transaction of its own (here a savepoint and its release). Elsewhere, as the JSON below.
-    "/export/commitments.csv": 3 if POSTGRESQL else 6,
+    # On PostgreSQL the database writes the CSV (domain.record_lines): the ids in order, then
+    # one query per run of CHUNK_ROWS commitments. Elsewhere, as the JSON below.
+    "/export/commitments.csv": 2 if POSTGRESQL else 6,
     # rows (one chunk) + statements; their themes; their actors; their parties' verdicts; the
     # verdicts in force; their evidence
     "/export/commitments.json": 6,
     "/export/commitments.ndjson": 6,
-    "/export/commitments.csv?theme={theme}&ordering=status": 4 if POSTGRESQL else 7,  # and the theme's lookup
+    "/export/commitments.csv?theme={theme}&ordering=status": 3 if POSTGRESQL else 7,  # and the theme's lookup
     # none: it describes the CSV without reading it
     "/export/datapackage.json": 0,
     # The index: version; the pages of the four model sections (a count each); the latest change
