@@ -138,28 +138,3 @@ def test_the_download_is_one_query_streamed(client, tricky):
     assert body == "\ufeff" + python_csv()
     lines = [q["sql"] for q in queries.captured_queries if "string_agg" in q["sql"]]
     assert len(lines) == 1, "the lines come from one query"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_runs_are_written_by_threads_in_order(monkeypatch, settings):
-    """Committed data, as in production: runs of CHUNK_ROWS commitments are written by other
-    connections at once and come back in the list's order, the same bytes as the Python writer."""
-    settings.DOWNLOAD_THREADS = 2
-    monkeypatch.setattr(record_lines, "CHUNK_ROWS", 2)
-    used = []
-    monkeypatch.setattr(record_lines, "_in_a_thread", _recording(record_lines._in_a_thread, used))
-    theme = ThemeFactory(name="Shared", slug="shared")
-    for n in range(7):
-        commitment = CommitmentFactory(title=f'Item {n}, "quoted"', themes=[theme])
-        verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1 + n))
-    for query in ("", "ordering=-title", "theme=shared&ordering=title"):
-        assert database_csv(query) == python_csv(query)
-    assert len(used) == 3 * 4  # four runs (2 + 2 + 2 + 1) for each of the three downloads
-
-
-def _recording(function, calls):
-    def recorded(*args, **kwargs):
-        calls.append(True)
-        return function(*args, **kwargs)
-
-    return recorded
