@@ -144,6 +144,12 @@ def commitment_items(rows: Iterable[dict], empty_message: str = "") -> SafeStrin
 
 
 @register.simple_tag
+def status_badge(status: str, label: str) -> str:
+    """A status as a coloured badge: the class names the stored value, the text its label."""
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+@register.simple_tag
 def status_bar(by_status: list[dict], label: str, scale: int | None = None) -> str:
     """A stacked bar of status counts, as SVG in percent units so it stretches to any width.
 
