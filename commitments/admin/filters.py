@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR
 
+from commitments.models import Commitment
+
 
 class SlugFilter(admin.ListFilter):
     """Filter by the slug of one related record, typed in a box (`?<parameter_name>=<slug>`)."""
@@ -66,22 +68,24 @@ class CommitmentStatementFilter(StatementFilter):
 
 class LinkFilter(admin.SimpleListFilter):
     """Commitments linked to one theme or actor, picked from the list (`?<relation>__id__exact=<id>`,
-    the address Django's own filter gives, so bookmarks keep working).
+    the address Django's own filter gives, so bookmarks keep working); on a list of records of
+    commitments (status updates), `commitment` = "commitment" and `?commitment__<relation>__id__exact=`.
 
     Filtered by the link table's ids (`pk IN (…)`), not by a join: a join can repeat a
     commitment, and Django's filter then makes the whole list DISTINCT, which sorts every
     matching row with its wording (the slowest changelist at 100,000 commitments)."""
 
     relation: str  # "themes" or "actors"
+    commitment = ""  # the path from the listed model to its commitment; "" for commitments
 
     def __init__(self, request, params, model, model_admin):
-        self.parameter_name = f"{self.relation}__id__exact"
-        self.model = model
+        prefix = f"{self.commitment}__" if self.commitment else ""
+        self.parameter_name = f"{prefix}{self.relation}__id__exact"
+        self.field = Commitment._meta.get_field(self.relation)
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        related = self.model._meta.get_field(self.relation).related_model
-        return list(related.objects.order_by("name").values_list("pk", "name"))
+        return list(self.field.related_model.objects.order_by("name").values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -89,10 +93,10 @@ class LinkFilter(admin.SimpleListFilter):
             return queryset
         if not str(value).isdigit():
             raise IncorrectLookupParameters(f"{self.title}: not an id ({value!r}).")
-        field = self.model._meta.get_field(self.relation)
-        target = field.m2m_reverse_field_name()  # theme or actor
-        links = field.remote_field.through.objects.filter(**{f"{target}_id": int(value)})
-        return queryset.filter(pk__in=links.values(field.m2m_field_name() + "_id"))
+        target = self.field.m2m_reverse_field_name()  # theme or actor
+        links = self.field.remote_field.through.objects.filter(**{f"{target}_id": int(value)})
+        key = f"{self.commitment}_id__in" if self.commitment else "pk__in"
+        return queryset.filter(**{key: links.values(self.field.m2m_field_name() + "_id")})
 
 
 class ThemeFilter(LinkFilter):
@@ -103,3 +107,8 @@ class ThemeFilter(LinkFilter):
 class ActorFilter(LinkFilter):
     title = "actors"
     relation = "actors"
+
+
+class CommitmentThemeFilter(ThemeFilter):
+    title = "commitment themes"
+    commitment = "commitment"

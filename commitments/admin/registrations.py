@@ -21,7 +21,13 @@ from commitments.admin.article_import import ArticleImportMixin
 from commitments.admin.audit import AuditedAdmin
 from commitments.admin.badges import status_badge
 from commitments.admin.editing import EditForm, EditGuardMixin, add_refusal
-from commitments.admin.filters import ActorFilter, CommitmentStatementFilter, StatementFilter, ThemeFilter
+from commitments.admin.filters import (
+    ActorFilter,
+    CommitmentStatementFilter,
+    CommitmentThemeFilter,
+    StatementFilter,
+    ThemeFilter,
+)
 from commitments.admin.lookups import name_rank
 from commitments.admin.resources import (
     ActorResource,
@@ -427,7 +433,12 @@ class StatusUpdateAdmin(EditGuardMixin, WorkflowAdminMixin, AuditedAdmin):
 
     form = StatusUpdateForm
     list_display = ["commitment", "party", "status_display", "as_of", "state", "correction_of", "author", "created_at"]
-    list_filter = ["state", "status", "as_of", "commitment__themes", CommitmentStatementFilter]
+    list_filter = ["state", "status", "as_of", CommitmentThemeFilter, CommitmentStatementFilter]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The theme filter's parameter keeps the address Django's own filter gave it.
+        return lookup == "commitment__themes__id__exact" or super().lookup_allowed(lookup, value, request)
+
     # Through the commitments' full-text index or their exact slug, never a scan of a million
     # rationales: get_search_results.
     search_fields = ["commitment__slug__exact"]

@@ -208,3 +208,20 @@ def test_the_theme_and_actor_filters_select_by_link_without_distinct(admin_clien
     assert sorted(c.pk for c in response.context["cl"].result_list) == sorted([both.pk, only.pk])
     assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
     assert admin_client.get(url, {f"{relation}__id__exact": "x"}).status_code == 302  # ?e=1, as Django does
+
+
+def test_status_updates_filter_by_their_commitments_theme_without_distinct(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wanted, other = ThemeFactory(), ThemeFactory()
+    both = CommitmentFactory(themes=[wanted, other])
+    elsewhere = CommitmentFactory(themes=[other])
+    kept = verdict(commitment=both, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1))
+    verdict(commitment=elsewhere, status=Status.IN_PROGRESS, as_of=datetime.date(2022, 1, 1))
+    url = admin_url(StatusUpdate, "changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url, {"commitment__themes__id__exact": wanted.pk})
+    assert response.status_code == 200, response.get("Location")
+    assert [u.pk for u in response.context["cl"].result_list] == [kept.pk]
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
