@@ -285,10 +285,10 @@ def _in_a_thread(queryset: QuerySet[Commitment], ids: list[int], origin: str, to
         connections.close_all()  # this thread's own connection
 
 
-def _parallel(alias: str) -> bool:
-    # Other threads have connections of their own, which would not see what the current
-    # transaction wrote (a test runs in one): inside a transaction the chunks are read in turn.
-    return getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS) > 1 and not connections[alias].in_atomic_block
+def _threads(alias: str) -> int:
+    """How many connections write the runs: DOWNLOAD_THREADS, or one inside a transaction (a
+    test runs in one), whose writes other threads' connections would not see."""
+    return 1 if connections[alias].in_atomic_block else getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS)
 
 
 def lines(queryset: QuerySet[Commitment], origin: str) -> Iterator[str]:
@@ -302,11 +302,11 @@ def lines(queryset: QuerySet[Commitment], origin: str) -> Iterator[str]:
     today = timezone.localdate()
     ids = list(queryset.values_list("pk", flat=True))
     chunks = [ids[start : start + CHUNK_ROWS] for start in range(0, len(ids), CHUNK_ROWS)]
-    if not _parallel(queryset.db) or len(chunks) < 2:
+    threads = _threads(queryset.db)
+    if threads < 2 or len(chunks) < 2:
         for chunk in chunks:
             yield _chunk_text(queryset, chunk, origin, today)
         return
-    threads = getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-download") as pool:
         pending: deque[Future[str]] = deque()
         try:
