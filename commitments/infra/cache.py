@@ -28,6 +28,12 @@ A replayed answer skips the view, and with it the API's throttles: PAGE_CACHE_RE
 functions (the API's throttle, commitments.api.throttling.throttle_replay) that see each request
 about to be answered from the cache and may answer it themselves (a 429) instead.
 
+Readers arriving together at an address nothing answers yet (right after an edit) share one
+rendering within a worker: the first one renders, the others under the same data version wait for
+its answer and are given a copy of it (X-Cache: shared), so eight readers of the dashboard cost one
+render, not eight. Only an answer under the version they read is shared, never one from before a
+change, so an unpublished record is gone for them as for everyone else.
+
 Never cached: anything for a logged-in user or a request carrying an Authorization header (API
 tokens are invisible to Django's session auth), responses setting a cookie, other than 200,
 marked private/no-store, for /admin/, or larger than PAGE_CACHE_MAX_BYTES. Writes through
@@ -210,6 +216,48 @@ def _storable(response: HttpResponseBase) -> bool:
     return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
 
+def _entry(version: int, response: HttpResponseBase, content: bytes) -> tuple:
+    """What the cache keeps of a response (and a shared rendering hands to its waiters)."""
+    headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+    return (version, response.status_code, headers, content)
+
+
+class _Flight:
+    """One rendering of an address under one data version, which readers arriving meanwhile wait for."""
+
+    def __init__(self, key: tuple[str, int]):
+        self.key = key
+        self.entry: tuple | None = None
+        self._landed = threading.Event()
+
+    def answer(self, wait_seconds: float) -> tuple | None:
+        """The rendering's answer as a cache entry: None when it had none to share or took too long."""
+        return self.entry if self._landed.wait(wait_seconds) else None
+
+    def land(self) -> None:
+        with _flights_lock:
+            _flights.pop(self.key, None)
+        self._landed.set()
+
+
+# The renderings in progress in this worker, by (cache key, data version).
+_flights: dict[tuple[str, int], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _take_flight(key: str, version: int, *, lead: bool) -> tuple[_Flight | None, bool]:
+    """The rendering of `key` under `version` to wait for, and False; or, when there is none and
+    `lead`, a new one this request renders, and True. (None, False): render without one."""
+    with _flights_lock:
+        flight = _flights.get((key, version))
+        if flight is not None:
+            return flight, False
+        if not lead:
+            return None, False
+        flight = _flights[(key, version)] = _Flight((key, version))
+        return flight, True
+
+
 class AnonymousCacheMiddleware:
     """Serve anonymous GET/HEAD requests from the cache; store their 200 responses.
 
@@ -246,20 +294,37 @@ class AnonymousCacheMiddleware:
 
         entry = found.get(key)
         if entry is not None and entry[0] == version and (not tracked or _entry_is_html(entry)):
-            for check in _replay_checks():
-                refused = check(request)
-                if refused is not None:
-                    return refused
-            return self._replay(request, entry)
+            return self._replay_checked(request, entry)
 
+        flight = None
+        if not tracked:
+            flight, leading = _take_flight(key, version, lead=request.method == "GET")
+            if not leading:
+                shared = flight.answer(SHARED_WAIT_SECONDS) if flight is not None else None
+                if shared is not None:
+                    return self._replay_checked(request, shared, label="shared")
+                flight = None  # nothing to share (not 200, a stream, an error): rendered here
+        try:
+            return self._render(request, cache, key, version, tracked, timeout, max_bytes, flight)
+        finally:
+            if flight is not None:
+                flight.land()
+
+    def _render(
+        self, request: HttpRequest, cache, key: str, version: int, tracked: bool, timeout: int, max_bytes: int, flight
+    ) -> HttpResponseBase:
         # Asked before the page is read: a replica only moves forward.
         current = reads_are_current(cache, version)
         response = self.get_response(request)
         response["X-Cache"] = "miss"
+        shareable = not response.streaming and _storable(response)
         if _served_stale.get():
             # Built from a value of the previous data version (shared_by_version): good for this
             # reader, who asked while it was being recomputed, but not to be kept by anyone.
             response["Cache-Control"] = "no-store"
+        if flight is not None and shareable:
+            flight.entry = _entry(version, response, response.content)
+        if _served_stale.get():
             return response
         if request.method == "GET" and not tracked and current and _storable(response):
             if response.streaming:
@@ -273,9 +338,8 @@ class AnonymousCacheMiddleware:
 
     @staticmethod
     def _store(cache, key: str, version: int, response: HttpResponseBase, content: bytes, timeout: int) -> None:
-        headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
         try:
-            cache.set(key, (version, response.status_code, headers, content), timeout)
+            cache.set(key, _entry(version, response, content), timeout)
         except Exception:
             logger.exception("Could not store %s in the cache.", key)
 
@@ -303,13 +367,20 @@ class AnonymousCacheMiddleware:
         if kept is not None:
             self._store(cache, key, version, response, b"".join(kept), timeout)
 
+    def _replay_checked(self, request: HttpRequest, entry: tuple, *, label: str = "hit") -> HttpResponseBase:
+        for check in _replay_checks():
+            refused = check(request)
+            if refused is not None:
+                return refused
+        return self._replay(request, entry, label=label)
+
     @staticmethod
-    def _replay(request: HttpRequest, entry: tuple) -> HttpResponseBase:
+    def _replay(request: HttpRequest, entry: tuple, *, label: str = "hit") -> HttpResponseBase:
         _version, status, headers, content = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
-        response["X-Cache"] = "hit"
+        response["X-Cache"] = label
         etag, last_modified = response.get("ETag"), response.get("Last-Modified")
         if etag or last_modified:
             return get_conditional_response(

@@ -1,5 +1,6 @@
 import itertools
 import os
+import threading
 import uuid
 
 import pytest
@@ -54,6 +55,22 @@ def missing(request):
     return HttpResponse(f"call {next(_calls)}", status=404)
 
 
+# A view that holds its rendering until the test lets it go, so that others can arrive meanwhile.
+_renders: list[str] = []
+_let_go = threading.Event()
+
+
+def held(request):
+    _renders.append(request.get_full_path())
+    assert _let_go.wait(5), "never let go"
+    if request.GET.get("fail"):
+        raise RuntimeError("the rendering failed")
+    response = HttpResponse(f"call {next(_calls)}")
+    if request.GET.get("cookie"):
+        response.set_cookie("seen", "1")
+    return response
+
+
 urlpatterns = [
     path("counter/", counter),
     path("cookie/", sets_cookie),
@@ -61,6 +78,7 @@ urlpatterns = [
     path("stream/", stream),
     path("tagged/", tagged),
     path("missing/", missing),
+    path("held/", held),
     path("json/", as_json),
     path("admin/counter/", counter),
     path("", include("tracker.urls")),
@@ -604,3 +622,110 @@ def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
     body = client.get("/api/v1/commitments/").json()
     assert body["count"] == served and len(body["results"]) == 4
     assert len(recounts) == (1 if served == 3 else 0)
+
+
+# --- Readers arriving together share one rendering ---------------------------------------------
+
+
+@pytest.fixture
+def held_view(monkeypatch):
+    """`waiting`: the readers that found a rendering in progress and wait for it."""
+    from commitments.infra import cache as cache_module
+
+    waiting: list[object] = []
+    answer = cache_module._Flight.answer
+
+    def counted_answer(flight, wait_seconds):
+        waiting.append(flight)
+        return answer(flight, wait_seconds)
+
+    monkeypatch.setattr(cache_module._Flight, "answer", counted_answer)
+    _renders.clear()
+    _let_go.clear()
+    yield waiting
+    _let_go.set()
+    assert not cache_module._flights  # every rendering landed
+
+
+def until(condition) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+    pytest.fail("timed out")
+
+
+def readers(url: str, others: int, *, before_others=None, others_wait=True, waiting=None):
+    """One reader of `url` whose view is held while `others` more ask for it; then the view goes on.
+    Returns the first answer and the others'."""
+    from django.test import Client
+
+    answers: dict[int, object] = {}
+
+    def ask(n: int) -> None:
+        answers[n] = Client(raise_request_exception=False).get(url)
+
+    first = threading.Thread(target=ask, args=(0,))
+    first.start()
+    until(lambda: len(_renders) == 1)
+    if before_others:
+        before_others()
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(1, others + 1)]
+    for thread in threads:
+        thread.start()
+    if others_wait:
+        until(lambda: len(waiting) == others)
+    else:
+        until(lambda: len(_renders) == 1 + others)
+    _let_go.set()
+    for thread in [first, *threads]:
+        thread.join(5)
+    return answers[0], [answers[n] for n in range(1, others + 1)]
+
+
+def test_readers_arriving_during_a_rendering_wait_for_it_and_get_its_answer(page_cache, held_view):
+    first, others = readers("/held/", 3, waiting=held_view)
+
+    assert _renders == ["/held/"]  # rendered once
+    assert first["X-Cache"] == "miss"
+    assert [response["X-Cache"] for response in others] == ["shared"] * 3
+    assert {response.content for response in others} == {first.content}
+    assert {response.status_code for response in others} == {200}
+
+
+def test_a_reader_after_an_edit_never_gets_a_rendering_begun_before_it(page_cache, held_view):
+    first, others = readers("/held/", 1, before_others=bump_data_version, others_wait=False, waiting=held_view)
+
+    assert _renders == ["/held/", "/held/"]  # the second reader rendered under the new version
+    assert not held_view
+    assert others[0]["X-Cache"] == "miss"
+    assert others[0].content != first.content
+
+
+def test_an_answer_that_could_not_be_stored_is_not_shared(page_cache, held_view):
+    first, others = readers("/held/?cookie=1", 2, waiting=held_view)
+
+    assert len(_renders) == 3  # the waiting readers rendered their own
+    assert [response["X-Cache"] for response in others] == ["miss", "miss"]
+    assert len({first.content, *(response.content for response in others)}) == 3
+
+
+def test_a_failed_rendering_lets_the_waiting_readers_render_their_own(page_cache, held_view):
+    first, others = readers("/held/?fail=1", 2, waiting=held_view)
+
+    assert first.status_code == 500
+    assert len(_renders) == 3
+    assert {response.status_code for response in others} == {500}
+
+
+def test_readers_of_different_addresses_do_not_wait_for_each_other(page_cache, held_view):
+    from django.test import Client
+
+    thread = threading.Thread(target=lambda: Client().get("/held/"))
+    thread.start()
+    until(lambda: len(_renders) == 1)
+
+    assert Client().get("/counter/")["X-Cache"] == "miss"  # answered while /held/ renders
+    assert not held_view
+    _let_go.set()
+    thread.join(5)
