@@ -26,6 +26,7 @@ from commitments.api import querysets
 from commitments.domain.lineage import api_lineage, lineages
 from commitments.domain.rows import NO_VERDICT, party_statuses, verdicts_in_force, with_names
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
+from commitments.infra.prepared import PreparedLookup
 from commitments.models import STATUS_LABELS, STATUS_SCORES, ArticleLink, Commitment, StatusUpdate, is_overdue
 
 Row = dict[str, Any]
@@ -123,15 +124,32 @@ def update_rows(queryset: QuerySet[StatusUpdate]) -> QuerySet:
 # --- Related rows, one query per relation for a whole page -------------------------------------
 
 
-def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
-    through = StatusUpdate.evidence.through
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        through.objects.filter(statusupdate_id__in=ids)
+_EVIDENCE = PreparedLookup(
+    lambda of: (
+        StatusUpdate.evidence.through.objects.filter(of("statusupdate_id"))
         .order_by("-article__published_on", "-article_id")
         .values_list("statusupdate_id", *(f"article__{column}" for column in ARTICLE_REF_COLUMNS))
     )
-    for update_id, *article in rows:
+)
+_TIMELINE = PreparedLookup(
+    lambda of: querysets.timeline().filter(of("commitment_id")).prefetch_related(None).values_list(*UPDATE_COLUMNS)
+)
+LINK_COLUMNS = (
+    "id",
+    "relation",
+    "excerpt",
+    "note",
+    "created_at",
+    *(f"article__{column}" for column in ARTICLE_REF_COLUMNS),
+)
+_LINKS = PreparedLookup(
+    lambda of: ArticleLink.objects.filter(of("commitment_id")).order_by("-created_at", "-pk").values_list(*LINK_COLUMNS)
+)
+
+
+def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for update_id, *article in _EVIDENCE.rows(ids):
         grouped[update_id].append(article_ref(dict(zip(ARTICLE_REF_COLUMNS, article, strict=True)), out))
     return grouped
 
@@ -223,7 +241,7 @@ def commitment_detail(row: Row, request) -> Row:
     more per step of its lineage."""
     out = Output(request)
     data = _commitments([row], out)[0]
-    updates = list(querysets.timeline().filter(commitment_id=row["id"]).prefetch_related(None).values(*UPDATE_COLUMNS))
+    updates = [dict(zip(UPDATE_COLUMNS, values, strict=True)) for values in _TIMELINE.rows([row["id"]])]
     evidence = _evidence_by_update([update["id"] for update in updates], out) if updates else {}
     data["timeline"] = [
         {
@@ -241,13 +259,7 @@ def commitment_detail(row: Row, request) -> Row:
         }
         for update in updates
     ]
-    links = (
-        ArticleLink.objects.filter(commitment_id=row["id"])
-        .order_by("-created_at", "-pk")
-        .values(
-            "id", "relation", "excerpt", "note", "created_at", *(f"article__{column}" for column in ARTICLE_REF_COLUMNS)
-        )
-    )
+    links = [dict(zip(LINK_COLUMNS, values, strict=True)) for values in _LINKS.rows([row["id"]])]
     data["links"] = [
         {
             "id": link["id"],

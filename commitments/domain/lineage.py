@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from commitments.infra.prepared import PreparedLookup
 from commitments.lineage import MAX_CHAIN, lineage_problems
 from commitments.models import Commitment
 
@@ -25,6 +26,18 @@ LINEAGE_COLUMNS = (
     "id", "slug", "title", "status", "predecessor_id", "predecessor_relation",
     "statement__slug", "statement__title", "statement__made_on",
 )  # fmt: skip
+
+
+# One step of the walk: the rows of the ids going up and of the successors of those going down.
+_STEP = PreparedLookup(
+    lambda up, down: (
+        Commitment.objects.published()
+        .filter(up("pk") | down("predecessor_id"))
+        .order_by()
+        .values_list(*LINEAGE_COLUMNS)
+    ),
+    lists=2,
+)
 
 
 def lineages(ids: Iterable[int]) -> dict[int, list[Row]]:
@@ -44,14 +57,9 @@ def lineages(ids: Iterable[int]) -> dict[int, list[Row]]:
         up -= rows.keys()
         if not up and not down:
             break
-        found = (
-            Commitment.objects.published()
-            .filter(Q(pk__in=up) | Q(predecessor_id__in=down))
-            .order_by()
-            .values(*LINEAGE_COLUMNS)
-        )
         next_up, next_down = set(), set()
-        for row in found:
+        for values in _STEP.rows(up, down):
+            row = dict(zip(LINEAGE_COLUMNS, values, strict=True))
             if row["id"] in up and row["predecessor_id"] is not None:
                 next_up.add(row["predecessor_id"])
             if row["predecessor_id"] in down and row["id"] not in walked_down:

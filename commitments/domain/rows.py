@@ -20,9 +20,25 @@ from django.utils import timezone
 
 from commitments.domain.lineage import PUBLIC_PREDECESSOR, download_columns, public_predecessor
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
+from commitments.infra.prepared import PreparedLookup
 from commitments.models import LATEST_FIRST, STATUS_LABELS, STATUS_SCORES, Commitment, Status, StatusUpdate, is_overdue
 
 Row = dict[str, Any]
+
+
+def _names(relation: str) -> PreparedLookup:
+    through = getattr(Commitment, relation).through
+    target = relation[:-1]  # themes -> theme, actors -> actor
+    return PreparedLookup(
+        lambda of: (
+            through.objects.filter(of("commitment_id"))
+            .order_by(f"{target}__name", f"{target}_id")
+            .values_list("commitment_id", f"{target}__slug", f"{target}__name")
+        )
+    )
+
+
+_NAMES = {relation: _names(relation) for relation in ("themes", "actors")}
 
 
 def names_by_commitment(relation: str, ids: Iterable[int]) -> dict[int, list[Row]]:
@@ -31,15 +47,8 @@ def names_by_commitment(relation: str, ids: Iterable[int]) -> dict[int, list[Row
     Through the link table only, in the related model's order (name), then by id so that equal
     names keep a stable order.
     """
-    through = getattr(Commitment, relation).through
-    target = relation[:-1]  # themes -> theme, actors -> actor
     grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        through.objects.filter(commitment_id__in=list(ids))
-        .order_by(f"{target}__name", f"{target}_id")
-        .values_list("commitment_id", f"{target}__slug", f"{target}__name")
-    )
-    for commitment_id, slug, name in rows:
+    for commitment_id, slug, name in _NAMES[relation].rows(ids):
         grouped[commitment_id].append({"slug": slug, "name": name})
     return grouped
 
@@ -130,6 +139,23 @@ def _moment(value: datetime.datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+_VERDICTS = PreparedLookup(
+    lambda of: (
+        StatusUpdate.objects.counting()
+        .filter(of("commitment_id"), party=None)
+        .order_by("commitment_id", *LATEST_FIRST)
+        .values_list("commitment_id", "id", "status", "as_of", "rationale")
+    )
+)
+_VERDICT_EVIDENCE = PreparedLookup(
+    lambda of: (
+        StatusUpdate.evidence.through.objects.filter(of("statusupdate_id"))
+        .order_by("-article__published_on", "-article_id")
+        .values_list("statusupdate_id", "article_id", "article__url")
+    )
+)
+
+
 def verdicts_in_force(ids: list[int], origin: str) -> dict[int, Row]:
     """{commitment id: {"status_as_of", "last_assessed", "status_rationale", "status_evidence"}}
     for the commitments of `ids` that have a counting whole-commitment verdict: two queries.
@@ -139,16 +165,10 @@ def verdicts_in_force(ids: list[int], origin: str) -> dict[int, Row]:
     the unbroken run that gave the status, `last_assessed` the date of the latest. Evidence is
     given by the article's own address, or its address in the API when the tracker holds only a copy.
     """
-    updates = (
-        StatusUpdate.objects.counting()
-        .filter(commitment_id__in=ids, party=None)
-        .order_by("commitment_id", *LATEST_FIRST)
-        .values_list("commitment_id", "id", "status", "as_of", "rationale")
-    )
     found: dict[int, Row] = {}
     current: dict[int, int] = {}  # update id -> commitment id
     run_open: dict[int, bool] = {}
-    for commitment_id, update_id, status, as_of, rationale in updates:
+    for commitment_id, update_id, status, as_of, rationale in _VERDICTS.rows(ids):
         entry = found.get(commitment_id)
         if entry is None:
             found[commitment_id] = {
@@ -165,12 +185,7 @@ def verdicts_in_force(ids: list[int], origin: str) -> dict[int, Row]:
             else:
                 run_open[commitment_id] = False
     if current:
-        evidence = (
-            StatusUpdate.evidence.through.objects.filter(statusupdate_id__in=list(current))
-            .order_by("-article__published_on", "-article_id")
-            .values_list("statusupdate_id", "article_id", "article__url")
-        )
-        for update_id, article_id, url in evidence:
+        for update_id, article_id, url in _VERDICT_EVIDENCE.rows(current):
             address = url or origin + detail_path("api:article-detail", pk=article_id)
             found[current[update_id]]["status_evidence"].append(address)
     for entry in found.values():
@@ -178,17 +193,21 @@ def verdicts_in_force(ids: list[int], origin: str) -> dict[int, Row]:
     return found
 
 
+_PARTY_VERDICTS = PreparedLookup(
+    lambda of: (
+        StatusUpdate.objects.party_verdicts()
+        .filter(of("commitment_id"))
+        .order_by("party__name", "party_id")
+        .values_list("commitment_id", "party__slug", "status", "as_of")
+    )
+)
+
+
 def party_statuses(ids: list[int]) -> dict[int, list[Row]]:
     """{commitment id: [{"party", "status", "as_of"}, …]}: each party's verdict in force, by
     party name (StatusUpdate.is_current, kept by the status service): one query."""
     grouped: dict[int, list[Row]] = defaultdict(list)
-    rows = (
-        StatusUpdate.objects.party_verdicts()
-        .filter(commitment_id__in=ids)
-        .order_by("party__name", "party_id")
-        .values_list("commitment_id", "party__slug", "status", "as_of")
-    )
-    for commitment_id, party, status, as_of in rows:
+    for commitment_id, party, status, as_of in _PARTY_VERDICTS.rows(ids):
         grouped[commitment_id].append({"party": party, "status": status, "as_of": _date(as_of)})
     return grouped
 

@@ -1,0 +1,120 @@
+"""Lookups by a list of ids, compiled once per process and then run as plain SQL.
+
+A page of a list reads its commitments, then one query per relation for the whole page (themes,
+actors, verdicts, their evidence, party statuses, lineage steps), each of them "these columns of
+the rows whose commitment is one of these ids". Built as a queryset for every page, each one cost
+the ORM 2–5 ms (building the filters, compiling, binding fifty parameters, converting rows) on
+top of a query the database answers in one or two: most of a cold page (bench/README.md).
+
+Only the ids change from one page to the next, so a PreparedLookup builds its queryset once per
+database, with every list of ids as a single parameter (`= ANY(%s::bigint[])` on PostgreSQL, a
+JSON array read by `json_each` on SQLite), keeps the SQL and the converters of its columns, and
+from then on sends the SQL with the ids bound. The queryset is written as every other one is, on
+the published-only querysets; what is kept is only its compiled form.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import BooleanField, Expression, F, QuerySet
+
+
+class _Ids:
+    """Where a list of ids goes in the compiled SQL's parameters (never sent as it is)."""
+
+    def __repr__(self) -> str:
+        return "<ids>"
+
+
+class AnyOf(Expression):
+    """`column` is one of a list of ids: a filter() condition compiled with one parameter."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: _Ids):
+        super().__init__()
+        self.column, self.ids = F(column), ids
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
+
+    def as_sqlite(self, compiler, connection) -> tuple[str, list]:
+        sql, params = compiler.compile(self.column)
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self.ids]
+
+
+class _Compiled:
+    def __init__(self, sql: str, params: list, slots: dict[int, int], converters: list):
+        self.sql, self.params, self.slots, self.converters = sql, params, slots, converters
+
+
+class PreparedLookup:
+    """A queryset taking lists of ids, compiled once per database alias.
+
+    `build(*conditions)` returns the queryset (a values_list() of the columns wanted), given one
+    AnyOf-making function per list of ids: `lambda of: Link.objects.filter(of("commitment_id"))`.
+    `rows(ids, …)` then answers what `list(build(…))` would for those ids, as tuples.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], *, lists: int = 1):
+        self.build, self.lists = build, lists
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, using: str) -> _Compiled:
+        with self._lock:
+            compiled = self._compiled.get(using)
+            if compiled is not None:
+                return compiled
+            markers = [_Ids() for _ in range(self.lists)]
+            conditions = [lambda column, marker=marker: AnyOf(column, marker) for marker in markers]
+            queryset = self.build(*conditions)
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            slots = {index: markers.index(value) for index, value in enumerate(params) if isinstance(value, _Ids)}
+            if sorted(slots.values()) != list(range(self.lists)):
+                raise ValueError("Each list of ids must appear exactly once in the query.")
+            fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+            converters = [(index, found) for index, found in compiler.get_converters(fields).items()]
+            compiled = self._compiled[using] = _Compiled(sql, params, slots, converters)
+            return compiled
+
+    def rows(self, *ids: Iterable[int], using: str = "default") -> list[tuple]:
+        connection = connections[using]
+        compiled = self._compiled.get(using) or self._compile(using)
+        lists = [list(each) for each in ids]
+        if not any(lists):
+            return []
+        bound: Sequence[Any] = [json.dumps(each) for each in lists] if connection.vendor == "sqlite" else lists
+        params = list(compiled.params)
+        for index, which in compiled.slots.items():
+            params[index] = bound[which]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = [self._convert(row, compiled.converters, connection) for row in rows]
+        return rows
+
+    @staticmethod
+    def _convert(row: tuple, converters: list, connection) -> tuple:
+        values = list(row)
+        for index, (functions, expression) in converters:
+            value = values[index]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[index] = value
+        return tuple(values)

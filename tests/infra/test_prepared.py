@@ -1,0 +1,101 @@
+"""Lookups by lists of ids, compiled once and run as plain SQL (commitments/infra/prepared.py)."""
+
+import datetime
+
+import pytest
+
+from commitments.infra.prepared import PreparedLookup
+from commitments.models import Commitment, Status, StatusUpdate
+from tests.factories import CommitmentFactory, ThemeFactory, verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def themes_of(of):
+    return (
+        Commitment.themes.through.objects.filter(of("commitment_id"))
+        .order_by("theme__name", "commitment_id")
+        .values_list("commitment_id", "theme__slug")
+    )
+
+
+def test_the_rows_are_those_of_the_queryset_for_the_same_ids():
+    a, b, c = ThemeFactory(name="A"), ThemeFactory(name="B"), ThemeFactory(name="C")
+    first, second, other = CommitmentFactory(), CommitmentFactory(), CommitmentFactory()
+    first.themes.set([b, a])
+    second.themes.set([c])
+    other.themes.set([a, b, c])
+    lookup = PreparedLookup(themes_of)
+
+    rows = lookup.rows([first.pk, second.pk])
+
+    expected = list(
+        Commitment.themes.through.objects.filter(commitment_id__in=[first.pk, second.pk])
+        .order_by("theme__name", "commitment_id")
+        .values_list("commitment_id", "theme__slug")
+    )
+    assert rows == expected
+    assert rows == [(first.pk, a.slug), (first.pk, b.slug), (second.pk, c.slug)]
+    assert lookup.rows([other.pk]) == [(other.pk, a.slug), (other.pk, b.slug), (other.pk, c.slug)]
+
+
+def test_the_queryset_is_built_once_and_only_the_ids_change():
+    built = []
+
+    def build(of):
+        built.append(True)
+        return themes_of(of)
+
+    commitment = CommitmentFactory()
+    commitment.themes.set([ThemeFactory()])
+    lookup = PreparedLookup(build)
+
+    assert lookup.rows([commitment.pk]) != []
+    assert lookup.rows([commitment.pk + 1000]) == []
+    assert lookup.rows([commitment.pk]) != []
+    assert built == [True]
+
+
+def test_columns_come_converted_as_the_orm_gives_them():
+    # SQLite returns dates as text; the ORM's converters turn them into dates on both databases.
+    commitment = CommitmentFactory()
+    as_of = commitment.statement.made_on + datetime.timedelta(days=3)
+    verdict(commitment=commitment, status=Status.IN_PROGRESS, as_of=as_of)
+    lookup = PreparedLookup(
+        lambda of: StatusUpdate.objects.filter(of("commitment_id")).values_list("as_of", "created_at")
+    )
+
+    ((day, moment),) = lookup.rows([commitment.pk])
+
+    assert day == as_of
+    assert moment == StatusUpdate.objects.get(commitment=commitment).created_at
+
+
+def test_each_list_of_ids_is_bound_where_it_belongs():
+    first, second = CommitmentFactory(), CommitmentFactory()
+    third = CommitmentFactory(
+        predecessor=first, predecessor_relation="restates", statement__made_on=datetime.date(2030, 1, 1)
+    )
+    lookup = PreparedLookup(
+        lambda up, down: Commitment.objects.filter(up("pk") | down("predecessor_id")).order_by("pk").values_list("pk"),
+        lists=2,
+    )
+
+    assert lookup.rows([second.pk], [first.pk]) == [(second.pk,), (third.pk,)]
+    assert lookup.rows([], [first.pk]) == [(third.pk,)]
+    assert lookup.rows([first.pk], []) == [(first.pk,)]
+
+
+def test_no_ids_run_no_query(django_assert_num_queries):
+    lookup = PreparedLookup(themes_of)
+    lookup.rows([CommitmentFactory().pk])  # compiled
+
+    with django_assert_num_queries(0):
+        assert lookup.rows([]) == []
+
+
+def test_a_list_of_ids_the_query_does_not_use_is_refused():
+    lookup = PreparedLookup(lambda used, unused: themes_of(used), lists=2)
+
+    with pytest.raises(ValueError, match="exactly once"):
+        lookup.rows([1], [2])
