@@ -401,6 +401,14 @@ class Commitment(LineageFields, SluggedModel):
                 condition=Q(state=PublicationState.PUBLISHED),
                 name="commitment_published_idx",
             ),
+            # A status filter's count (with a theme or an actor, or alone) from the index only: the
+            # published commitments of one status in id order, merged with the link tables' index
+            # by theme or actor in the same order (migration 0013), their statements joined by id.
+            models.Index(
+                fields=["status", "id", "statement"],
+                condition=Q(state=PublicationState.PUBLISHED),
+                name="commitment_status_public_idx",
+            ),
             # The overdue filter (target_date before today), due_before/due_after, and the
             # dashboard's "due soon" ordered by target date.
             models.Index(fields=["target_date"], name="commitment_target_date_idx"),
