@@ -139,7 +139,7 @@ elif _DEVELOPMENT_SERVER:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "tracker.dbcache.DatabaseCache",
             "LOCATION": "tracker_cache",
             # Django's default of 300 entries would cull the page cache every few pages; past
             # this many a third of the entries go, the oldest keys first.

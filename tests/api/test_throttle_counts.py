@@ -15,9 +15,7 @@ from django.db import connection, connections
 from commitments.api.throttling import count_request
 from tests.infra.test_cache import _redis_reachable
 
-DATABASE_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache_counts"}
-}
+DATABASE_CACHE = {"default": {"BACKEND": "tracker.dbcache.DatabaseCache", "LOCATION": "tracker_cache_counts"}}
 
 
 @pytest.fixture

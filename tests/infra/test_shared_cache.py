@@ -29,8 +29,8 @@ def cache_backend(*argv: str, **env) -> str:
 
 
 def test_without_redis_every_worker_shares_the_database_cache():
-    assert cache_backend("check") == "django.core.cache.backends.db.DatabaseCache"
-    assert cache_backend() == "django.core.cache.backends.db.DatabaseCache"  # gunicorn, wsgi
+    assert cache_backend("check") == "tracker.dbcache.DatabaseCache"
+    assert cache_backend() == "tracker.dbcache.DatabaseCache"  # gunicorn, wsgi
 
 
 def test_with_redis_url_the_cache_is_redis():
@@ -42,9 +42,7 @@ def test_only_the_development_server_keeps_a_cache_in_its_own_memory():
     assert cache_backend("runserver", REDIS_URL="redis://127.0.0.1:6379/0").endswith("RedisCache")
 
 
-DATABASE_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache_under_test"}
-}
+DATABASE_CACHE = {"default": {"BACKEND": "tracker.dbcache.DatabaseCache", "LOCATION": "tracker_cache_under_test"}}
 
 
 @pytest.fixture
