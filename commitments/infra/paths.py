@@ -9,6 +9,7 @@ reversed once with a placeholder and the record's slug or id is put in its place
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -29,6 +30,21 @@ def detail_path(view_name: str, *, slug: str | None = None, pk: int | None = Non
         return reverse(view_name, kwargs={kwarg: value})
     before, after = detail_path_parts(view_name, kwarg)
     return f"{before}{value}{after}"
+
+
+def detail_paths(view_name: str, kwarg: str = "slug") -> Callable[[str], str]:
+    """value -> detail_path(view_name, **{kwarg: value}), the pattern looked up once: for a long
+    run of addresses of one view (a sitemap's ten thousand), where even finding the cached parts
+    for each one (the URL configuration and script prefix are per request) is most of the time."""
+    before, after = detail_path_parts(view_name, kwarg)
+    plain = _PLAIN[kwarg].fullmatch
+
+    def path(value: str) -> str:
+        if plain(value) is None:
+            return reverse(view_name, kwargs={kwarg: value})
+        return f"{before}{value}{after}"
+
+    return path
 
 
 def detail_path_parts(view_name: str, kwarg: str) -> tuple[str, str]:

@@ -12,6 +12,9 @@ addresses that is most of the page's time (tests/site/test_sitemaps.py compares 
 from __future__ import annotations
 
 import datetime
+import html
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
@@ -23,7 +26,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from commitments.infra.paths import detail_path
+from commitments.infra.paths import detail_path, detail_paths
 from commitments.models import Actor, Commitment, Statement, Theme
 
 SITEMAP_LIMIT = 10_000
@@ -38,6 +41,10 @@ _URLSET_END = "\n</urlset>\n"
 
 class TrackerSitemap(Sitemap):
     limit = SITEMAP_LIMIT
+
+    def locator(self) -> Callable[[Any], str]:
+        """item -> its path, as location(item) gives it, for a whole page of items."""
+        return self.location
 
 
 class PagesSitemap(TrackerSitemap):
@@ -64,6 +71,10 @@ class SlugSitemap(TrackerSitemap):
 
     def location(self, row: tuple) -> str:
         return detail_path(self.detail_view, slug=row[0])
+
+    def locator(self) -> Callable[[tuple], str]:
+        path = detail_paths(self.detail_view)
+        return lambda row: path(row[0])
 
 
 class PublishedSitemap(SlugSitemap):
@@ -117,11 +128,19 @@ SITEMAPS = {
 }
 
 
-def _day(value: datetime.date | datetime.datetime) -> str:
-    # As the template's |date:"Y-m-d": an aware time is shown in the current time zone.
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%Y-%m-%d")
+def _days() -> Callable[[datetime.date | datetime.datetime], str]:
+    """As the template's |date:"Y-m-d": an aware time is shown in the current time zone (looked
+    up once for a page of addresses, not once for each)."""
+    zone = timezone.get_current_timezone()
+
+    def day(value: datetime.date | datetime.datetime) -> str:
+        if isinstance(value, datetime.datetime):
+            if value.utcoffset() is not None:
+                value = value.astimezone(zone)
+            value = value.date()
+        return value.isoformat()
+
+    return day
 
 
 def section_view(request: HttpRequest, section: str, sitemaps: dict[str, type[Sitemap]]) -> HttpResponse:
@@ -139,6 +158,7 @@ def section_view(request: HttpRequest, section: str, sitemaps: dict[str, type[Si
     origin = f"{site.get_protocol(request.scheme)}://{site.get_domain(get_current_site(request))}"
     changefreq = f"<changefreq>{escape(site.changefreq)}</changefreq>" if getattr(site, "changefreq", None) else ""
     has_lastmod = hasattr(site, "lastmod")
+    location, day = site.locator(), _days()
     latest = None
     parts = [_URLSET_START]
     for row in rows:
@@ -146,8 +166,8 @@ def section_view(request: HttpRequest, section: str, sitemaps: dict[str, type[Si
         if lastmod is not None and (latest is None or lastmod > latest):
             latest = lastmod
         parts.append(
-            f"<url><loc>{escape(origin + site.location(row))}</loc>"
-            + (f"<lastmod>{_day(lastmod)}</lastmod>" if lastmod else "")
+            f"<url><loc>{html.escape(origin + location(row))}</loc>"
+            + (f"<lastmod>{day(lastmod)}</lastmod>" if lastmod else "")
             + f"{changefreq}</url>"
         )
     parts.append(_URLSET_END)
