@@ -65,3 +65,32 @@ def test_the_status_bar_is_one_svg_with_a_described_segment_per_status():
     assert '<rect class="fill-stalled" x="37.5" y="0" width="12.5"' in svg and "fill-broken" not in svg
     empty = status_bar([{**bar, "count": 0} for bar in bars], "None")
     assert 'class="fill-empty"' in empty and "None: no commitments" in empty
+
+
+def test_score_cards_link_each_theme_with_its_bar_and_figures():
+    from django.template import Context, Template
+
+    from commitments.templatetags.tracker import scorecards
+
+    card = {
+        "slug": "cyber",
+        "name": "Cyber & <data>",
+        "total": 1,
+        "rated": 1,
+        "score_meaningful": False,
+        "mean_score": 1.0,
+        "by_status": [{"status": "met", "label": "Met", "count": 1}],
+    }
+    html = scorecards([card, {**card, "slug": "space", "name": "Space", "total": 2}], "commitments:theme-detail", "")
+
+    assert html.startswith('<ul class="scorecards">') and html.endswith("</ul>")
+    assert '<a class="card-name" href="/themes/cyber/">Cyber &amp; &lt;data&gt;</a>' in html
+    assert '<a class="card-name" href="/themes/space/">Space</a>' in html
+    assert "1 commitment · mean score too few rated" in html and "2 commitments · mean score" in html
+    assert html.count('<svg class="mix"') == 2
+    # The template tags it stands for give the same bar and figures.
+    expected = Template("{% load tracker %}{% status_bar card.by_status card.name %}").render(Context({"card": card}))
+    assert expected in html
+    assert scorecards([], "commitments:theme-detail", "None yet & soon.") == (
+        '<ul class="scorecards">\n    <li class="empty">None yet &amp; soon.</li>\n  </ul>'
+    )
