@@ -34,6 +34,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from commitments.domain.rows import RECORD_COLUMNS
+from commitments.infra.connections import others_see_this_connection
 from commitments.infra.paths import detail_path_parts
 from commitments.infra.spreadsheet import BOM, FORMULA_STARTS, CellFormat
 from commitments.models import SETTLED_STATUSES, STATUS_LABELS, STATUS_SCORES, Commitment, StatusUpdate
@@ -288,7 +289,7 @@ def _in_a_thread(queryset: QuerySet[Commitment], ids: list[int], origin: str, to
 def _threads(alias: str) -> int:
     """How many connections write the runs: DOWNLOAD_THREADS, or one inside a transaction (a
     test runs in one), whose writes other threads' connections would not see."""
-    return 1 if connections[alias].in_atomic_block else getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS)
+    return getattr(settings, "DOWNLOAD_THREADS", DOWNLOAD_THREADS) if others_see_this_connection(alias) else 1
 
 
 def lines(queryset: QuerySet[Commitment], origin: str) -> Iterator[str]:
