@@ -122,6 +122,8 @@ def time_paths(port: int, paths: list[str], *, requests: int, max_seconds: float
 # Seconds between two edits of the readers' rounds: enough for the server to finish what the
 # previous edit started (the dashboard's figures are recomputed in about a second at 100,000).
 EDIT_GAP_SECONDS = 2.0
+# Unmeasured rounds before the readers' timed ones (readers_after_edits).
+WARMUP_ROUNDS = 3
 
 
 def readers_after_edits(
@@ -134,8 +136,14 @@ def readers_after_edits(
     latencies: list[float] = []
     deadline = time.monotonic() + max_seconds
     # The workers' and threads' first requests (connections, imports, templates) are not the
-    # subject, nor the first computation of figures that had none before: one round unmeasured.
-    together(readers, lambda: timed_get(port, path))
+    # subject, nor the first computation of figures that had none before: WARMUP_ROUNDS rounds
+    # unmeasured, each after an edit so that it renders (without one the page cache answered, and
+    # the first measured round compiled a worker's templates), several because readers arriving
+    # together share one rendering per worker and a round may not reach both workers.
+    for _ in range(WARMUP_ROUNDS):
+        bump_data_version()
+        together(readers, lambda: timed_get(port, path))
+        time.sleep(gap)
     for _ in range(rounds):
         if time.monotonic() > deadline:
             break

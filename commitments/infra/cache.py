@@ -67,6 +67,8 @@ from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
+from commitments.infra.connections import others_see_this_connection
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -506,11 +508,10 @@ def _can_compute_in_background() -> bool:
     # Another thread has its own connection: it would not see what the current transaction
     # wrote (a test runs in one), so inside a transaction the value is computed in place. Nor on
     # SQLite (one process on a laptop): its single writer would make readers wait on the thread.
-    connection = connections["default"]
     return (
         getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True)
-        and connection.vendor != "sqlite"
-        and not connection.in_atomic_block
+        and connections["default"].vendor != "sqlite"
+        and others_see_this_connection("default")
     )
 
 
@@ -523,9 +524,20 @@ def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Cal
         cache.delete(lock)
 
 
+def _on_one_core(alias: str = "default") -> None:
+    # A recomputation in the background answers nobody who waits: on PostgreSQL its scans run
+    # without parallel workers, on one core, leaving the others to the requests being answered
+    # meanwhile (the thread's own connection, closed when it ends, so nothing else is affected).
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+
 def _in_background(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> None:
     def run() -> None:
         try:
+            _on_one_core()
             _compute_and_store(cache, hashed, lock, version, compute, timeout)
         except Exception:
             logger.exception("Could not recompute a shared value; the next request tries again.")

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
@@ -592,6 +592,36 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
     assert served_stale()
     assert started == [True] and served_during == ["before"]
     assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
+def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkeypatch):
+    from commitments.infra import cache as cache_module
+    from commitments.infra.cache import shared_by_version
+
+    class Thread:  # runs at once, on the test's connection (its transaction undoes the setting)
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            self.target()
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    assert shared_by_version("figures", lambda: "before") == "before"
+    bump_data_version()
+    monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
+    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
+    assert setting() != "0"  # the server's default for requests
+
+    seen = []
+    shared_by_version("figures", lambda: seen.append(setting()) or "after")
+
+    assert seen == ["0"]
 
 
 @pytest.mark.parametrize(("stale_from", "served"), [(2, 3), (4, 4), (None, 4)])
