@@ -319,29 +319,31 @@ class AnonymousCacheMiddleware:
         current = reads_are_current(cache, version)
         response = self.get_response(request)
         response["X-Cache"] = "miss"
-        shareable = not response.streaming and _storable(response)
-        if _served_stale.get():
+        # Asked of the view's own answer, before a stale one is marked no-store below.
+        storable, stale = _storable(response), _served_stale.get()
+        if stale:
             # Built from a value of the previous data version (shared_by_version): good for this
-            # reader, who asked while it was being recomputed, but not to be kept by anyone.
+            # reader, who asked while it was being recomputed, and for those waiting on the same
+            # rendering, but not to be kept by anyone.
             response["Cache-Control"] = "no-store"
-        if flight is not None and shareable:
-            flight.entry = _entry(version, response, response.content)
-        if _served_stale.get():
+        entry = _entry(version, response, response.content) if storable and not response.streaming else None
+        if flight is not None:
+            flight.entry = entry
+        if stale or not (request.method == "GET" and not tracked and current and storable):
             return response
-        if request.method == "GET" and not tracked and current and _storable(response):
-            if response.streaming:
-                if not response.is_async:
-                    response.streaming_content = self._tee(
-                        response.streaming_content, cache, key, version, response, timeout, max_bytes
-                    )
-            elif len(response.content) <= max_bytes:
-                self._store(cache, key, version, response, response.content, timeout)
+        if response.streaming:
+            if not response.is_async:
+                response.streaming_content = self._tee(
+                    response.streaming_content, cache, key, version, response, timeout, max_bytes
+                )
+        elif len(response.content) <= max_bytes:
+            self._store(cache, key, entry, timeout)
         return response
 
     @staticmethod
-    def _store(cache, key: str, version: int, response: HttpResponseBase, content: bytes, timeout: int) -> None:
+    def _store(cache, key: str, entry: tuple, timeout: int) -> None:
         try:
-            cache.set(key, _entry(version, response, content), timeout)
+            cache.set(key, entry, timeout)
         except Exception:
             logger.exception("Could not store %s in the cache.", key)
 
@@ -367,7 +369,7 @@ class AnonymousCacheMiddleware:
                     kept = None
             yield chunk
         if kept is not None:
-            self._store(cache, key, version, response, b"".join(kept), timeout)
+            self._store(cache, key, _entry(version, response, b"".join(kept)), timeout)
 
     def _replay_checked(self, request: HttpRequest, entry: tuple, *, label: str = "hit") -> HttpResponseBase:
         for check in _replay_checks():
@@ -505,8 +507,7 @@ def shared_lock_key(key: str) -> str:
 
 
 def _can_compute_in_background() -> bool:
-    # Another thread has its own connection: it would not see what the current transaction
-    # wrote (a test runs in one), so inside a transaction the value is computed in place. Nor on
+    # Inside a transaction the value is computed in place (others_see_this_connection). Nor on
     # SQLite (one process on a laptop): its single writer would make readers wait on the thread.
     return (
         getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True)
