@@ -179,8 +179,9 @@ def status_bar(by_status: list[dict], label: str, scale: int | None = None) -> s
 
 @register.simple_tag
 def scorecards(cards: Iterable[dict], view_name: str, empty_message: str) -> SafeString:
-    """Score cards (stats.theme_scorecards, actor_scorecards) as the dashboard lists them: each
-    card's name linking to `view_name` for its slug, its status bar and its figures.
+    """Score cards (stats.theme_scorecards, actor_scorecards) as the dashboard and the theme and
+    actor lists show them: each card's name linking to `view_name` for its slug, its status bar
+    and its figures.
 
     Written here for the reason status_bar is: forty cards through the template engine, each with
     its address reversed, were a third of the dashboard's render after an edit.
