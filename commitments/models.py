@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -14,7 +12,6 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from commitments.fielderrors import FieldErrorsMixin
@@ -30,29 +27,7 @@ from commitments.status import (  # noqa: F401 (the vocabulary is also read from
     overdue_condition,
     score_expression,
 )
-
-
-def split_terms(text: str) -> list[str]:
-    """Split a keywords/aliases field (one per line or comma-separated) into clean terms."""
-    return [term.strip() for term in re.split(r"[\n,]", text or "") if term.strip()]
-
-
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None, max_length: int = 80) -> str:
-    base = slugify(text)[:max_length].strip("-") or "item"
-    slug, n = base, 2
-    taken = model._default_manager.filter(slug=slug)
-    while taken.exclude(pk=exclude_pk).exists():
-        suffix = f"-{n}"
-        slug = f"{base[: max_length - len(suffix)]}{suffix}"
-        taken = model._default_manager.filter(slug=slug)
-        n += 1
-    return slug
-
-
-def content_hash(text: str) -> str:
-    """Hash of an article's cleaned text, ignoring differences in whitespace."""
-    normalised = " ".join(text.split())
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+from commitments.text import content_hash, split_terms, unique_slug
 
 
 class Timestamped(FieldErrorsMixin, models.Model):
