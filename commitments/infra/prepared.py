@@ -88,7 +88,7 @@ class PreparedLookup:
             if sorted(slots.values()) != list(range(self.lists)):
                 raise ValueError("Each list of ids must appear exactly once in the query.")
             fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-            converters = [(index, found) for index, found in compiler.get_converters(fields).items()]
+            converters = list(compiler.get_converters(fields).items())
             compiled = self._compiled[using] = _Compiled(sql, params, slots, converters)
             return compiled
 
