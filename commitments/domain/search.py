@@ -16,15 +16,17 @@ Results are ranked, best first, in the `rank` annotation; then by id.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Expression, FloatField, QuerySet
+from django.db.models import Count, Expression, FloatField, QuerySet, Window
 from django.db.models.expressions import Col, RawSQL
+from django.utils.functional import cached_property
 
 from commitments.domain.search_index import FTS_TABLE, WORD
-from commitments.infra.cache import CachedCountPaginator
+from commitments.infra.cache import CachedCountPaginator, cached_count
 from commitments.models import Commitment
 
 SEARCH_CONFIG = "english"
@@ -230,7 +232,61 @@ def ranked_page(queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> Q
     return queryset.filter(pk__in=page.values("pk"))
 
 
-class RankedPaginator(CachedCountPaginator):
-    """The paginator of the public lists and the API: counts cached, ranked searches paged by ids."""
+# The annotation holding, on each row of a ranked page, the number of all the matches.
+_MATCHES = "_matches"
 
-    narrow_page = staticmethod(ranked_page)
+
+class RankedPaginator(CachedCountPaginator):
+    """The paginator of the public lists and the API: counts cached, ranked searches paged by ids.
+
+    A ranked search has to rank every match to find its best fifty, so when its count is not
+    cached yet, the page's ids and the count come from that one query (`count(*) OVER ()`, the
+    matches counted before the page is cut): at 100,000 commitments a query of 4 ms instead of a
+    count and a page of 4 and 5 ms. The count is then cached as any other, and the page's rows
+    are read by those ids. A page past the end has no row to carry the count: it is counted.
+    """
+
+    _wanted: int | None = None  # the page number about to be built, when it is a whole number
+    _ids_of: tuple[int, list[int]] | None = None  # a page number and its ids, read with the count
+
+    def expect(self, number) -> None:
+        """The page about to be asked for (page() says so too). Said before anything asks for
+        the count, it lets a ranked search not counted yet read that page's ids with it."""
+        try:
+            self._wanted = int(number) if int(number) >= 1 else None
+        except (TypeError, ValueError):
+            self._wanted = None
+
+    def page(self, number):
+        self.expect(number)
+        return super().page(number)
+
+    @cached_property
+    def count(self) -> int:
+        queryset, wanted = self.object_list, self._wanted
+        if not (
+            wanted is not None
+            and isinstance(queryset, QuerySet)
+            and RANK in queryset.query.annotations
+            and not queryset.query.distinct
+            and not queryset.query.is_sliced
+            and self.orphans == 0
+        ):
+            return CachedCountPaginator.count.func(self)
+        caller, bottom = threading.current_thread(), (wanted - 1) * self.per_page
+
+        def count_with_page() -> int:
+            ranked = queryset.annotate(**{_MATCHES: Window(Count("pk"))}).values_list("pk", _MATCHES)
+            found = list(ranked[bottom : bottom + self.per_page])
+            if threading.current_thread() is caller:  # not a recount in the background
+                self._ids_of = (wanted, [pk for pk, _ in found])
+            if found:
+                return found[0][1]
+            return 0 if bottom == 0 else queryset.count()
+
+        return cached_count(queryset, count_with_page)
+
+    def narrow_page(self, queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        if self._ids_of is not None and self._ids_of[0] == self._wanted:
+            return queryset.filter(pk__in=self._ids_of[1])
+        return ranked_page(queryset, page)

@@ -605,13 +605,14 @@ def shared_by_version(
 COUNT_STALE_FROM = 10_000
 
 
-def cached_count(queryset: QuerySet) -> int:
+def cached_count(queryset: QuerySet, compute: Callable[[], int] | None = None) -> int:
     """The number of rows of `queryset`, kept under the data version (shared_by_version).
 
     Keyed by the query's SQL and parameters, so every filter combination has its own and every
     page and page size of one list shares it. The SQL is compiled once, for the key, and counted
     as it is (`SELECT COUNT(*) FROM (…)`): for a search, building and compiling the query again
-    through `queryset.count()` cost as much as a cheap query's round trip.
+    through `queryset.count()` cost as much as a cheap query's round trip. `compute`, when given,
+    counts instead (a query that also reads something else, such as a ranked search's page).
     """
     if queryset.query.is_empty():
         return 0
@@ -626,6 +627,8 @@ def cached_count(queryset: QuerySet) -> int:
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
             return cursor.fetchone()[0]
+
+    count = compute or count
 
     key = f"{queryset.db}\n{sql}\n{params!r}"
     stale_from = getattr(settings, "COUNT_STALE_FROM", COUNT_STALE_FROM)

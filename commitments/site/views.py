@@ -68,7 +68,8 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
         message = "The page number must be a whole number; showing the first page."
     if number < 1:
         number, message = 1, "Page numbers start at 1; showing the first page."
-    elif number > paginator.num_pages:
+    paginator.expect(number)
+    if number > paginator.num_pages:
         message = f"There is no page {number}; showing the last page, {paginator.num_pages}."
         number = paginator.num_pages
     return paginator.page(number), message

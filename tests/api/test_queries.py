@@ -206,8 +206,8 @@ def test_a_status_update_detail_is_a_fixed_number_of_queries(client, django_asse
 
 
 def test_a_search_costs_the_queries_of_the_plain_list(client, django_assert_num_queries):
-    # count (one lookup in the full-text index); page: the ranked ids cut in a subquery, then
-    # rows with statement; themes; actors; party statuses; verdicts in force; their evidence;
+    # the page's ranked ids with the count of all matches (one lookup in the full-text index);
+    # the page's rows by those ids, with statement; themes; actors; party statuses; verdicts in force; their evidence;
     # lineages. No lookup of theme, actor or alias names: they are in the stored documents.
     build_commitments()
     for page_size in (1, 100):

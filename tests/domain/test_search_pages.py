@@ -54,8 +54,10 @@ def test_every_page_of_a_search_holds_the_rows_of_the_plain_slice(matches):
     assert pages == [expected[0:5], expected[5:10], expected[10:14]]
 
 
-def test_a_search_ranks_and_cuts_on_ids_before_reading_rows(matches):
+def test_a_search_ranks_and_cuts_on_ids_before_reading_rows(matches, settings):
+    settings.COUNT_CACHE_SECONDS = 300
     queryset = search()
+    assert RankedPaginator(queryset, 5).count == 14  # counted and cached: the page below is cut by the database
     page = RankedPaginator(queryset, 5).page(2)
     with CaptureQueriesContext(connection) as captured:
         rows = list(page.object_list.values_list("slug", flat=True))
@@ -66,6 +68,41 @@ def test_a_search_ranks_and_cuts_on_ids_before_reading_rows(matches):
     assert "IN (SELECT" in sql and "LIMIT 5 OFFSET 5" in sql
     assert not sql.rstrip().endswith("OFFSET 5")
     assert rows == list(queryset.values_list("slug", flat=True)[5:10])
+
+
+def test_an_uncounted_search_reads_its_count_and_its_page_ids_in_one_query(matches, settings):
+    settings.COUNT_CACHE_SECONDS = 300
+    queryset = search()
+    expected = list(queryset.values_list("slug", flat=True))
+    paginator = RankedPaginator(queryset, 5)
+    with CaptureQueriesContext(connection) as captured:
+        page = paginator.page(2)
+    assert paginator.count == 14
+    # The page's ids and the number of matches, ranked and cut in one query: no other count.
+    (ranked,) = captured.captured_queries
+    assert "OVER ()" in ranked["sql"] and "LIMIT 5 OFFSET 5" in ranked["sql"]
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(page.object_list.values_list("slug", flat=True))
+    assert "LIMIT" not in captured.captured_queries[0]["sql"]  # read by those ids
+    assert rows == expected[5:10]
+    # Counted once for every page and paginator of this search.
+    with CaptureQueriesContext(connection) as captured:
+        assert RankedPaginator(search(), 5).count == 14
+    assert captured.captured_queries == []
+
+
+def test_an_uncounted_search_page_past_the_end_is_counted_and_refused(matches):
+    from django.core.paginator import EmptyPage
+
+    paginator = RankedPaginator(search(), 5)
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
+    assert paginator.count == 14
+    # Nothing found on the first page: no match at all, counted without another query.
+    nothing = RankedPaginator(search("zeppelin"), 5)
+    with CaptureQueriesContext(connection) as captured:
+        assert list(nothing.page(1).object_list) == []
+    assert nothing.count == 0 and len(captured.captured_queries) == 1
 
 
 def test_pages_of_unranked_lists_are_left_as_they_are(matches):

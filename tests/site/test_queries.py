@@ -17,6 +17,8 @@ PAGES = {
     # version; count; theme, actor and statement choices for the form; rows + statements; their
     # themes; their actors
     "/commitments/": 8,
+    # a ranked search: as above, its count read with the page's ids, then its rows by those ids
+    "/commitments/?search=Commitment": 8,
     # as above, plus one lookup each for the theme and actor slugs given
     "/commitments/?search=Commitment&theme={theme}&actor={actor}&status=met&overdue=false&ordering=title": 10,
     # version; commitment + statement; themes; actors; statement's articles; updates; their evidence;
