@@ -57,6 +57,7 @@ from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.management import call_command
 from django.core.paginator import Paginator
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -545,7 +546,39 @@ def _in_background(cache, hashed: str, lock: str, version: int, compute: Callabl
         finally:
             connections.close_all()  # this thread's connections only
 
-    threading.Thread(target=run, name="tracker-shared-value", daemon=True).start()
+    _start_after_answer(threading.Thread(target=run, name="tracker-shared-value", daemon=True))
+
+
+# A recomputation asked for while a request is being answered would compete with it: on a server
+# of two cores, the recount's scan, this request's own queries and its Python at once. So it waits
+# for the request to be finished (request_finished: the server has the whole answer), when the
+# value it replaces has served its reader. Outside a request (a command, a test) it starts at once.
+_answering = threading.local()
+
+
+def _start_after_answer(thread: threading.Thread) -> None:
+    waiting = getattr(_answering, "waiting", None)
+    if waiting is None:
+        thread.start()
+    else:
+        waiting.append(thread)
+
+
+def _start_waiting() -> None:
+    waiting, _answering.waiting = getattr(_answering, "waiting", None), None
+    for thread in waiting or ():
+        thread.start()
+
+
+@receiver(request_started)
+def _request_started(sender, **kwargs) -> None:
+    _start_waiting()  # any left by a request that was never finished
+    _answering.waiting = []
+
+
+@receiver(request_finished)
+def _request_finished(sender, **kwargs) -> None:
+    _start_waiting()
 
 
 def shared_by_version(

@@ -594,6 +594,53 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
     assert shared_by_version("figures", lambda: pytest.fail("not kept")) == "after"
 
 
+def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
+    client, count_cache, monkeypatch, settings
+):
+    from django.core.signals import request_finished, request_started
+
+    from commitments.infra import cache as cache_module
+    from commitments.infra.cache import shared_by_version
+
+    started: list[str] = []
+
+    class Thread:
+        def __init__(self, target, **kwargs):
+            self.target = target
+
+        def start(self):
+            started.append(self.target())
+
+    monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
+    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
+    assert shared_by_version("figures", lambda: "first") == "first"
+
+    bump_data_version()
+    request_started.send(sender=None)
+    assert shared_by_version("figures", lambda: "second") == "first"
+    assert started == []  # not while the request is being answered
+    request_finished.send(sender=None)
+    assert len(started) == 1 and shared_by_version("figures", lambda: pytest.fail("recomputed")) == "second"
+
+    # A request never finished: the next one starts what it left.
+    bump_data_version()
+    request_started.send(sender=None)
+    shared_by_version("figures", lambda: "third")
+    request_started.send(sender=None)
+    assert len(started) == 2
+    request_finished.send(sender=None)
+
+    # Through a whole request: the list's recount has started when the client has the answer.
+    settings.COUNT_STALE_FROM = 1
+    CommitmentFactory()
+    assert client.get("/api/v1/commitments/").json()["count"] == 1
+    CommitmentFactory()
+    assert client.get("/api/v1/commitments/").json()["count"] == 1  # the count before the edit
+    assert len(started) == 3
+    assert client.get("/api/v1/commitments/").json()["count"] == 2
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
 def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkeypatch):
     from commitments.infra import cache as cache_module
