@@ -595,9 +595,10 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
 
 
 def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
-    client, count_cache, monkeypatch, settings
+    client, count_cache, monkeypatch, settings, request
 ):
     from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from commitments.infra import cache as cache_module
     from commitments.infra.cache import shared_by_version
@@ -614,6 +615,10 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
     monkeypatch.setattr(cache_module.threading, "Thread", Thread)
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
+    # As the test client sends them: without closing the test's connection.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
     assert shared_by_version("figures", lambda: "first") == "first"
 
     bump_data_version()
