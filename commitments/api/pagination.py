@@ -108,6 +108,22 @@ def _after(fields: list[tuple[str, bool]], values: list) -> Q:
     return condition
 
 
+def _key_in_row(row, model, fields: list[tuple[str, bool]]) -> list | None:
+    """The order key of a page's last row read from the row itself, when it is a `values()` row
+    holding every field of the order as stored; None when it must be looked up (a model
+    instance, a field the row lacks, or a value already written out, as in a CSV record)."""
+    if not isinstance(row, dict):
+        return None
+    key = []
+    for path, _descending in fields:
+        name = model._meta.pk.attname if path == "pk" else path
+        value = row.get(name)
+        if value is None or type(_field(model, path).to_python(value)) is not type(value):
+            return None
+        key.append(value)
+    return key
+
+
 def _encode(values: list) -> str:
     plain = [v.isoformat() if isinstance(v, (datetime.date, datetime.datetime)) else v for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
@@ -163,7 +179,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def _cursor_page(self, queryset: QuerySet, request, page_size: int, rows: Callable | None) -> list:
         """The rows after the cursor, one more than a page to know whether another follows.
-        Queries: the page (and its relations, as for page numbers); with a next page, its key."""
+        Queries: the page (and its relations, as for page numbers); with a next page, its key,
+        unless the page's rows hold it (_key_in_row)."""
         if self.page_query_param in request.query_params:
             raise ValidationError({CURSOR_PARAM: ["Give a cursor or a page number, not both."]})
         self.page = None
@@ -177,8 +194,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page = found[:page_size]
         if len(found) > page_size:
             last = page[-1]
-            pk = last["id"] if isinstance(last, dict) else last.pk
-            key = queryset.order_by().filter(pk=pk).values_list(*(path for path, _ in fields)).get()
+            key = _key_in_row(last, queryset.model, fields)
+            if key is None:
+                pk = last["id"] if isinstance(last, dict) else last.pk
+                key = queryset.order_by().filter(pk=pk).values_list(*(path for path, _ in fields)).get()
             self.cursor_next = replace_query_param(request.build_absolute_uri(), CURSOR_PARAM, _encode(list(key)))
         return page
 
