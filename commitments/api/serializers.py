@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from commitments.api import querysets
 from commitments.domain import lineage, rows
+from commitments.domain.stats import published_counts
 from commitments.infra.paths import detail_path
 from commitments.models import (
     Actor,
@@ -123,11 +124,28 @@ class TimestampsMixin(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True, help_text="Last change; see changed_since.")
 
 
+class PublishedCountField(serializers.IntegerField):
+    """How many published commitments a theme or an actor has, from the counts of all of them
+    (domain.stats.published_counts: one lookup for a whole page, kept under the data version)."""
+
+    def __init__(self, relation: str, **kwargs):
+        self.relation = relation
+        super().__init__(source="pk", read_only=True, **kwargs)
+
+    def to_representation(self, pk: int) -> int:
+        # The context is the whole answer's: the counts are looked up once for every row.
+        key = f"published-counts:{self.relation}"
+        counts = self.context.get(key)
+        if counts is None:
+            counts = self.context[key] = published_counts(self.relation)
+        return counts.get(pk, 0)
+
+
 class ThemeSerializer(TimestampsMixin, serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the broader theme."
     )
-    commitment_count = serializers.IntegerField(read_only=True, help_text="Published commitments with this theme.")
+    commitment_count = PublishedCountField("themes", help_text="Published commitments with this theme.")
     url = PublicPageField()
     api_url = api_url("theme", "slug")
 
@@ -155,7 +173,7 @@ class ActorSerializer(TimestampsMixin, serializers.ModelSerializer):
     aliases = serializers.ListField(
         source="alias_list", child=serializers.CharField(), read_only=True, help_text="Other names used in articles."
     )
-    commitment_count = serializers.IntegerField(read_only=True, help_text="Published commitments the actor owes.")
+    commitment_count = PublishedCountField("actors", help_text="Published commitments the actor owes.")
     url = PublicPageField()
     api_url = api_url("actor", "slug")
 

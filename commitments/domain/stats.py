@@ -161,6 +161,31 @@ def actor_scorecards(*, with_empty: bool = False) -> list[dict]:
     return cards if with_empty else [card for card in cards if card["total"]]
 
 
+def published_counts(relation: str) -> dict[int, int]:
+    """{theme or actor id: its published commitments} over the commitments' `relation` ("themes"
+    or "actors"), for every theme or actor that has any: one pass over the links.
+
+    Counted per row of a page, a theme's thousands of commitments cost tens of milliseconds each
+    at 100,000 commitments (the API's themes 155 ms, its actors 220 ms); so the counts of all of
+    them are made at once and kept until the data changes, recounted after an edit by one thread
+    while readers are given the previous ones (shared_by_version), as the dashboard's figures are.
+    """
+    through = getattr(Commitment, relation).through
+    column = f"{relation[:-1]}_id"  # themes -> theme_id
+
+    def count() -> dict[int, int]:
+        rows = (
+            through.objects.filter(commitment__in=Commitment.objects.published())
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values_list(column, "n")
+        )
+        return dict(rows)
+
+    return shared_by_version(f"published-counts:{relation}", count)
+
+
 def dashboard_stats(*, today: datetime.date | None = None) -> dict:
     """Everything the dashboard charts: totals by status, per-theme mix and mean, per-actor mean.
 

@@ -123,8 +123,8 @@ def build_article_links():
 
 # (endpoint, builder, queries): the comment on each line lists the queries.
 CASES = [
-    ("themes", build_themes, 2),  # count; page with parent and published-commitment count joined
-    ("actors", build_actors, 2),  # count; page with parent and published-commitment count joined
+    ("themes", build_themes, 3),  # count; page with parent; the published counts of every theme
+    ("actors", build_actors, 3),  # count; page with parent; the published counts of every actor
     ("articles", build_articles, 2),  # count; page
     ("statements", build_statements, 3),  # count; page with commitment count; parties
     # count; page with statement; themes; actors; party statuses; verdicts in force; their evidence; lineage

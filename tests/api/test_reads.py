@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
-from commitments.models import Article, PublicationState
+from commitments.models import Article, PublicationState, Theme
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -140,6 +140,28 @@ def test_published_details_never_embed_unpublished_relations(client, world):
 
 def test_counts_on_themes_include_only_published_commitments(client, world):
     assert client.get("/api/v1/themes/cyber/").json()["commitment_count"] == 1
+
+
+def test_theme_and_actor_counts_are_kept_until_the_data_changes(client, world, settings, django_assert_num_queries):
+    """One lookup of every theme's (or actor's) published count for a page, the same numbers in
+    the list and the detail, counted again after an edit, and 0 for one that has none."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.PAGE_CACHE_SECONDS, settings.COUNT_CACHE_SECONDS = 0, 300
+    ThemeFactory(slug="empty-theme")
+    listed = {row["slug"]: row["commitment_count"] for row in client.get("/api/v1/themes/").json()["results"]}
+    assert listed == {"cyber": 1, "empty-theme": 0}
+    actors = client.get("/api/v1/actors/").json()["results"]
+    assert {row["slug"]: row["commitment_count"] for row in actors}["united-kingdom"] == 1
+    with django_assert_num_queries(1):  # the theme; its count is the one kept
+        assert client.get("/api/v1/themes/cyber/").json()["commitment_count"] == 1
+
+    CommitmentFactory(statement=world["published"].statement, themes=[Theme.objects.get(slug="cyber")])
+    assert client.get("/api/v1/themes/cyber/").json()["commitment_count"] == 2
+    assert client.get("/api/v1/themes/").json()["results"][0]["commitment_count"] == 2
 
 
 def test_a_commitment_carries_its_status_score_relations_and_addresses(client, world):
