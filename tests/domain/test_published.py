@@ -92,3 +92,12 @@ def test_a_quote_on_several_published_commitments_is_listed_once(mix, client):
 
     assert list(Quote.objects.published()) == [quote]
     assert client.get("/api/v1/quotes/").json()["count"] == 1
+
+
+def test_public_articles_and_quotes_test_each_row_for_what_makes_them_public(mix):
+    """The EXISTS tests stay tests of each row read (models.EachRowExists): on PostgreSQL a page
+    then reads fifty rows instead of hashing every article linked to something published first."""
+    articles = str(Article.objects.public().order_by("-published_on")[:50].query)
+    quotes = str(Quote.objects.published()[:50].query)
+    assert articles.count("EXISTS(") == 3 and articles.count("LIMIT 1 OFFSET 0)") == 3
+    assert quotes.count("EXISTS(") == 1 and quotes.count("LIMIT 1 OFFSET 0)") == 1
