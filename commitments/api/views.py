@@ -45,6 +45,9 @@ from commitments.models import (
 from tracker.errors import api_error
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+# The columns the references to an article and to a commitment show (serializers.*RefSerializer).
+ARTICLE_REF_FIELDS = ("id", "title", "publisher", "published_on", "url")
+COMMITMENT_REF_FIELDS = ("id", "slug", "title", "status")
 # Ids above 18 digits cannot exist; refusing them in the URL spares the database an overflow.
 ID_PATTERN = "[0-9]{1,18}"
 
@@ -447,13 +450,15 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
 
     def public_queryset(self) -> QuerySet:
         # A quote may also point at unpublished records; those relations are left out, not shown.
+        # Of each related record only what its reference shows is read (the serializers' *Ref):
+        # whole commitments, with their wording and search document, were most of a page's time.
         return (
             Quote.objects.published()
             .select_related("speaker")
             .prefetch_related(
-                Prefetch("article", Article.objects.public()),
-                Prefetch("statement", Statement.objects.published()),
-                Prefetch("commitments", Commitment.objects.published().order_by("pk")),
+                Prefetch("article", Article.objects.public().only(*ARTICLE_REF_FIELDS)),
+                Prefetch("statement", Statement.objects.published().only("id", "slug", "title", "made_on")),
+                Prefetch("commitments", Commitment.objects.published().order_by("pk").only(*COMMITMENT_REF_FIELDS)),
             )
             .order_by("-created_at", "-pk")
         )
