@@ -288,7 +288,11 @@ class StatementViewSet(
     @classmethod
     def with_detail(cls, statements: QuerySet[Statement]) -> QuerySet[Statement]:
         return cls.with_list(statements).prefetch_related(
-            "articles", Prefetch("commitments", Commitment.objects.published().order_by("pk"))
+            Prefetch("articles", Article.objects.only(*ARTICLE_REF_FIELDS)),
+            Prefetch(
+                "commitments",
+                Commitment.objects.published().order_by("pk").only(*COMMITMENT_REF_FIELDS, "statement_id"),
+            ),
         )
 
     def public_queryset(self) -> QuerySet:

@@ -197,6 +197,29 @@ def test_a_commitment_detail_costs_the_same_with_many_updates_and_parties(client
     assert len(body["timeline"]) == ROWS + 4 and len(body["party_statuses"]) == 2
 
 
+@pytest.mark.parametrize("rows", [1, 40])
+def test_a_statement_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
+    # The statement with its commitment count; parties; articles; commitments (their reference's
+    # columns only, the statement's key among them: nothing is read row by row).
+    statement = StatementFactory()
+    statement.parties.set([ActorFactory(), ActorFactory()])
+    for n in range(rows):
+        CommitmentFactory(statement=statement)
+        statement.articles.add(Article.objects.create(title=f"Report {n}", url=f"https://example.org/{n}"))
+    with django_assert_num_queries(4):
+        body = client.get(f"/api/v1/statements/{statement.slug}/").json()
+    assert len(body["commitments"]) == len(body["articles"]) == rows
+
+
+def test_a_quote_page_reads_its_references_in_fixed_queries(client, django_assert_num_queries):
+    build_quotes()
+    with django_assert_num_queries(5):  # count; page with speaker; articles; statements; commitments
+        body = client.get("/api/v1/quotes/", {"page_size": 100}).json()
+    assert body["results"] and all(
+        set(q["commitments"][0]) >= {"slug", "title", "status"} for q in body["results"] if q["commitments"]
+    )
+
+
 def test_a_status_update_detail_is_a_fixed_number_of_queries(client, django_assert_num_queries):
     build_status_updates()
     update = StatusUpdate.objects.first()
