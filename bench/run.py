@@ -300,11 +300,14 @@ def endpoints_for_dataset() -> list[Endpoint]:
     from django.db.models import Count
 
     from commitments.data.demo import DEMO_PREFIX
-    from commitments.models import Commitment, Theme
+    from commitments.models import Commitment, Statement, Theme
 
     published = Commitment.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")
     total = published.count()
     slug = published.values_list("slug", flat=True)[total // 2] if total else "missing"
+    statements = Statement.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")
+    count = statements.count()
+    statement = statements.values_list("slug", flat=True)[count // 2] if count else "missing"
     theme = (
         Theme.objects.filter(slug__startswith=DEMO_PREFIX)
         .annotate(n=Count("commitments"))
@@ -320,6 +323,15 @@ def endpoints_for_dataset() -> list[Endpoint]:
         # The same first page by keyset: no count (commitments/api/pagination.py).
         Endpoint("api status-updates cursor", "/api/v1/status-updates/?cursor=start", api=True),
         Endpoint("api search", f"/api/v1/commitments/?search={SEARCH_TERM}", api=True),
+        # The other public lists and details, each with its own counts and relations.
+        Endpoint("api themes", "/api/v1/themes/", api=True),
+        Endpoint("api theme detail", f"/api/v1/themes/{theme}/", api=True, detail=True),
+        Endpoint("api actors", "/api/v1/actors/", api=True),
+        Endpoint("api statements", "/api/v1/statements/", api=True),
+        Endpoint("api statement detail", f"/api/v1/statements/{statement}/", api=True, detail=True),
+        Endpoint("api articles", "/api/v1/articles/", api=True),
+        Endpoint("api article-links", "/api/v1/article-links/", api=True),
+        Endpoint("api quotes", "/api/v1/quotes/", api=True),
         Endpoint("html list", "/commitments/"),
         Endpoint("html detail", f"/commitments/{slug}/"),
         Endpoint("html dashboard", "/"),
