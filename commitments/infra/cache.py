@@ -598,7 +598,7 @@ def shared_by_version(
     reader. Without a previous value the lock holder computes in place and the others wait for
     it, polling the cache, at most `wait_seconds` before computing it themselves.
     `serve_stale(value)` may refuse a previous value (a count cheap to make again): it is then
-    recomputed in place as if there were none.
+    recomputed in place, without the lock (two requests may both make it; it is cheap).
     """
     timeout = getattr(settings, "COUNT_CACHE_SECONDS", _settings()[1])
     if timeout <= 0:
@@ -612,10 +612,19 @@ def shared_by_version(
         entry = found.get(hashed)
         if entry is not None and entry[0] == version:
             return entry[1]
-        locked = cache.add(lock, True, SHARED_LOCK_SECONDS)
+        # A previous value serve_stale refuses is cheap to make again: made in place, no lock.
+        cheap = entry is not None and entry[0] < version and not serve_stale(entry[1])
+        locked = not cheap and cache.add(lock, True, SHARED_LOCK_SECONDS)
     except Exception:
         logger.exception("Cache unavailable; computing without it.")
         return compute()
+    if cheap:
+        value = compute()
+        try:
+            cache.set(hashed, (version, value), timeout)
+        except Exception:
+            logger.exception("Could not store a computed value in the cache.")
+        return value
     stale = entry is not None and entry[0] < version and serve_stale(entry[1])
     if locked and not (stale and _can_compute_in_background()):
         return _compute_and_store(cache, hashed, lock, version, compute, timeout)

@@ -706,6 +706,29 @@ def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
     assert len(recounts) == (1 if served == 3 else 0)
 
 
+def test_a_short_lists_count_is_made_again_in_place_without_the_lock(client, count_cache, monkeypatch, settings):
+    """Below COUNT_STALE_FROM the count after an edit is cheap: recounted at once, exact, without
+    taking the lock that keeps long recounts to one at a time."""
+    from django.core.cache import caches
+
+    from commitments.infra.cache import LOCK_PREFIX
+
+    settings.COUNT_STALE_FROM = 10
+    CommitmentFactory()
+    assert client.get("/api/v1/commitments/").json()["count"] == 1
+    locks = []
+    cache = caches["default"]
+    real_add = cache.add
+    monkeypatch.setattr(cache, "add", lambda key, *args, **kwargs: locks.append(key) or real_add(key, *args, **kwargs))
+    CommitmentFactory()  # bumps the data version
+
+    assert client.get("/api/v1/commitments/").json()["count"] == 2
+    assert not [key for key in locks if key.startswith(LOCK_PREFIX)]
+    # With no previous count at all, the first one still takes the lock.
+    assert client.get("/api/v1/commitments/", {"status": "met"}).json()["count"] == 0
+    assert [key for key in locks if key.startswith(LOCK_PREFIX)]
+
+
 # --- Readers arriving together share one rendering ---------------------------------------------
 
 
