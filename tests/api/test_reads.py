@@ -211,3 +211,14 @@ def test_an_article_without_an_address_has_a_null_url(client, world):
     assert (article["title"], article["url"]) == ("Shown article", None)
     link = client.get("/api/v1/commitments/published/").json()["links"][0]
     assert link["article"]["url"] is None
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_addresses_in_answers_are_those_build_absolute_uri_gives(rf, settings, secure):
+    from commitments.api.serializers import absolute
+
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    request = rf.get("/api/v1/themes/", HTTP_HOST="tracker.example.org:8443", secure=secure)
+    context = {"request": request}
+    for path in ("/api/v1/themes/cyber/", "/commitments/a-b_c-1/", "/api/v1/articles/12/"):
+        assert absolute(context, path) == request.build_absolute_uri(path)
