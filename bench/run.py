@@ -36,7 +36,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,12 +166,12 @@ def probe(client, endpoint: Endpoint) -> Measurement:
 
 
 def settle(timeout: float = 30) -> None:
-    """Wait, untimed, for the recounts a cold request left to other threads (infra.cache): the
-    next edit comes after them, as edits seconds apart do, not 30 ms later with them running."""
-    deadline = time.monotonic() + timeout
-    for thread in threading.enumerate():
-        if thread.name.startswith("tracker-shared-value"):
-            thread.join(max(0.0, deadline - time.monotonic()))
+    """Wait, untimed, for the recounts a cold request left to the recomputation thread
+    (infra.cache): the next edit comes after them, as edits seconds apart do, not 30 ms later
+    with them running."""
+    from commitments.infra.cache import recomputations_done
+
+    recomputations_done(timeout)
 
 
 def measure(

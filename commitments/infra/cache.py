@@ -45,6 +45,8 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -546,7 +548,7 @@ def _in_background(cache, hashed: str, lock: str, version: int, compute: Callabl
         finally:
             connections.close_all()  # this thread's connections only
 
-    _start_after_answer(threading.Thread(target=run, name="tracker-shared-value", daemon=True))
+    _start_after_answer(run)
 
 
 # A recomputation asked for while a request is being answered would compete with it: on a server
@@ -556,18 +558,67 @@ def _in_background(cache, hashed: str, lock: str, version: int, compute: Callabl
 _answering = threading.local()
 
 
-def _start_after_answer(thread: threading.Thread) -> None:
+def _start_after_answer(job: Callable[[], None]) -> None:
     waiting = getattr(_answering, "waiting", None)
     if waiting is None:
-        thread.start()
+        _submit(job)
     else:
-        waiting.append(thread)
+        waiting.append(job)
 
 
 def _start_waiting() -> None:
     waiting, _answering.waiting = getattr(_answering, "waiting", None), None
-    for thread in waiting or ():
-        thread.start()
+    for job in waiting or ():
+        _submit(job)
+
+
+# The recomputations run on one thread of the process, one after another: handing one over is a
+# queue's put, where starting a thread for each made the request's thread wait for the new one to
+# be scheduled (a millisecond and more, a tenth of a cold list). The thread is started on first
+# use, and again in a process forked from one that had it.
+_jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+_worker: threading.Thread | None = None
+_idle = threading.Condition()
+_pending = 0
+
+
+def _submit(job: Callable[[], None]) -> None:
+    global _worker, _pending
+    with _idle:
+        _pending += 1
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="tracker-shared-value", daemon=True)
+            _worker.start()
+    _jobs.put(job)
+
+
+def _work() -> None:
+    global _pending
+    while True:
+        job = _jobs.get()
+        try:
+            job()
+        except Exception:  # the thread stays for the next one
+            logger.exception("A recomputation failed.")
+        finally:
+            with _idle:
+                _pending -= 1
+                _idle.notify_all()
+
+
+def recomputations_done(timeout: float) -> bool:
+    """Wait until no recomputation is queued or running in this process (the benchmark times
+    each edit after the previous one's have ended); False if `timeout` seconds passed first."""
+    with _idle:
+        return _idle.wait_for(lambda: _pending == 0, timeout)
+
+
+def _after_fork() -> None:
+    global _jobs, _worker, _idle, _pending
+    _jobs, _worker, _idle, _pending = queue.SimpleQueue(), None, threading.Condition(), 0
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 @receiver(request_started)

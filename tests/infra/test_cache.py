@@ -572,20 +572,16 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
 
     started = []
 
-    class Thread:  # runs when started, so the test sees the end of the recomputation
-        def __init__(self, target, **kwargs):
-            self.target = target
-
-        def start(self):
-            started.append(True)
-            served_during.append(shared_by_version("figures", lambda: pytest.fail("second computation")))
-            self.target()
+    def submit(job):  # runs when handed over, so the test sees the end of the recomputation
+        started.append(True)
+        served_during.append(shared_by_version("figures", lambda: pytest.fail("second computation")))
+        job()
 
     served_during: list[str] = []
     assert shared_by_version("figures", lambda: "before") == "before"
     bump_data_version()
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module, "_submit", submit)
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
 
     assert shared_by_version("figures", lambda: "after") == "before"
@@ -604,16 +600,8 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
     from commitments.infra.cache import shared_by_version
 
     started: list[str] = []
-
-    class Thread:
-        def __init__(self, target, **kwargs):
-            self.target = target
-
-        def start(self):
-            started.append(self.target())
-
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module, "_submit", lambda job: started.append(job()))
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     # As the test client sends them: without closing the test's connection.
     for signal in (request_started, request_finished):
@@ -646,17 +634,36 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
     assert client.get("/api/v1/commitments/").json()["count"] == 2
 
 
+def test_recomputations_run_one_after_another_on_one_thread_that_outlives_a_failure():
+    import threading
+
+    from commitments.infra import cache as cache_module
+
+    ran: list[tuple[str, str]] = []
+    gate = threading.Event()
+
+    def job(name: str, fail: bool = False):
+        def run():
+            gate.wait(5)
+            ran.append((name, threading.current_thread().name))
+            if fail:
+                raise RuntimeError("a recomputation that fails")
+
+        return run
+
+    for name, fail in (("first", True), ("second", False), ("third", False)):
+        cache_module._submit(job(name, fail))
+    assert not cache_module.recomputations_done(0.05)  # queued behind the gate
+    gate.set()
+    assert cache_module.recomputations_done(5)
+    assert [name for name, _ in ran] == ["first", "second", "third"]
+    assert {thread for _, thread in ran} == {"tracker-shared-value"}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
 def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkeypatch):
     from commitments.infra import cache as cache_module
     from commitments.infra.cache import shared_by_version
-
-    class Thread:  # runs at once, on the test's connection (its transaction undoes the setting)
-        def __init__(self, target, **kwargs):
-            self.target = target
-
-        def start(self):
-            self.target()
 
     def setting() -> str:
         with connection.cursor() as cursor:
@@ -666,7 +673,8 @@ def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkey
     assert shared_by_version("figures", lambda: "before") == "before"
     bump_data_version()
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    # Run at once, on the test's connection (its transaction undoes the setting).
+    monkeypatch.setattr(cache_module, "_submit", lambda job: job())
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     assert setting() != "0"  # the server's default for requests
 
@@ -687,18 +695,11 @@ def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
     settings.COUNT_STALE_FROM = stale_from
     recounts = []
 
-    class Thread:  # records the recount instead of running it
-        def __init__(self, target, **kwargs):
-            recounts.append(target)
-
-        def start(self):
-            pass
-
     for _ in range(3):
         CommitmentFactory()
     assert client.get("/api/v1/commitments/").json()["count"] == 3
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module.threading, "Thread", Thread)
+    monkeypatch.setattr(cache_module, "_submit", recounts.append)  # recorded, not run
     CommitmentFactory()  # bumps the data version
 
     body = client.get("/api/v1/commitments/").json()
