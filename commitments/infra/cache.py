@@ -481,6 +481,10 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
         return compute()
     # The version was read before computing: if the data changes meanwhile, this value is stored
     # under the older version and never served.
+    return _computed_and_kept(cache, key, version, compute, timeout)
+
+
+def _computed_and_kept(cache, key: str, version: int, compute: Callable[[], T], timeout: int) -> T:
     value = compute()
     try:
         cache.set(key, (version, value), timeout)
@@ -670,12 +674,7 @@ def shared_by_version(
         logger.exception("Cache unavailable; computing without it.")
         return compute()
     if cheap:
-        value = compute()
-        try:
-            cache.set(hashed, (version, value), timeout)
-        except Exception:
-            logger.exception("Could not store a computed value in the cache.")
-        return value
+        return _computed_and_kept(cache, hashed, version, compute, timeout)
     stale = entry is not None and entry[0] < version and serve_stale(entry[1])
     if locked and not (stale and _can_compute_in_background()):
         return _compute_and_store(cache, hashed, lock, version, compute, timeout)
