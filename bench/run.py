@@ -169,7 +169,7 @@ def settle(timeout: float = 30) -> None:
     """Wait, untimed, for the recounts a cold request left to the recomputation thread
     (infra.cache): the next edit comes after them, as edits seconds apart do, not 30 ms later
     with them running."""
-    from commitments.infra.cache import recomputations_done
+    from commitments.infra.recomputations import recomputations_done
 
     recomputations_done(timeout)
 

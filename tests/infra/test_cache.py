@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
+from commitments.infra import recomputations
 from commitments.infra.cache import VERSION_KEY, bump_data_version, current_data_version
 from commitments.models import Commitment, Status
 from tests.factories import CommitmentFactory, ThemeFactory, UserFactory, verdict
@@ -581,7 +582,7 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
     assert shared_by_version("figures", lambda: "before") == "before"
     bump_data_version()
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module, "_submit", submit)
+    monkeypatch.setattr(recomputations, "_submit", submit)
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
 
     assert shared_by_version("figures", lambda: "after") == "before"
@@ -601,7 +602,7 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
 
     started: list[str] = []
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module, "_submit", lambda job: started.append(job()))
+    monkeypatch.setattr(recomputations, "_submit", lambda job: started.append(job()))
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     # As the test client sends them: without closing the test's connection.
     for signal in (request_started, request_finished):
@@ -635,10 +636,6 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
 
 
 def test_recomputations_run_one_after_another_on_one_thread_that_outlives_a_failure():
-    import threading
-
-    from commitments.infra import cache as cache_module
-
     ran: list[tuple[str, str]] = []
     gate = threading.Event()
 
@@ -652,10 +649,10 @@ def test_recomputations_run_one_after_another_on_one_thread_that_outlives_a_fail
         return run
 
     for name, fail in (("first", True), ("second", False), ("third", False)):
-        cache_module._submit(job(name, fail))
-    assert not cache_module.recomputations_done(0.05)  # queued behind the gate
+        recomputations._submit(job(name, fail))
+    assert not recomputations.recomputations_done(0.05)  # queued behind the gate
     gate.set()
-    assert cache_module.recomputations_done(5)
+    assert recomputations.recomputations_done(5)
     assert [name for name, _ in ran] == ["first", "second", "third"]
     assert {thread for _, thread in ran} == {"tracker-shared-value"}
 
@@ -674,7 +671,7 @@ def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkey
     bump_data_version()
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
     # Run at once, on the test's connection (its transaction undoes the setting).
-    monkeypatch.setattr(cache_module, "_submit", lambda job: job())
+    monkeypatch.setattr(recomputations, "_submit", lambda job: job())
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     assert setting() != "0"  # the server's default for requests
 
@@ -699,7 +696,7 @@ def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
         CommitmentFactory()
     assert client.get("/api/v1/commitments/").json()["count"] == 3
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(cache_module, "_submit", recounts.append)  # recorded, not run
+    monkeypatch.setattr(recomputations, "_submit", recounts.append)  # recorded, not run
     CommitmentFactory()  # bumps the data version
 
     body = client.get("/api/v1/commitments/").json()
