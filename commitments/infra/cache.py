@@ -574,15 +574,16 @@ def shared_by_version(
         entry = found.get(hashed)
         if entry is not None and entry[0] == version:
             return entry[1]
+        previous = entry is not None and entry[0] < version
+        stale = previous and serve_stale(entry[1])
         # A previous value serve_stale refuses is cheap to make again: made in place, no lock.
-        cheap = entry is not None and entry[0] < version and not serve_stale(entry[1])
+        cheap = previous and not stale
         locked = not cheap and cache.add(lock, True, SHARED_LOCK_SECONDS)
     except Exception:
         logger.exception("Cache unavailable; computing without it.")
         return compute()
     if cheap:
         return _computed_and_kept(cache, hashed, version, compute, timeout)
-    stale = entry is not None and entry[0] < version and serve_stale(entry[1])
     if locked and not (stale and _can_compute_in_background()):
         return _compute_and_store(cache, hashed, lock, version, compute, timeout)
     if stale:
