@@ -29,14 +29,20 @@ from commitments.models import (
 )
 
 
+def origin(context: dict) -> str:
+    """scheme://host of the answer's request, looked up once for the whole answer (the context is
+    the answer's)."""
+    found = context.get("_origin")
+    if found is None:
+        found = context["_origin"] = context["request"].build_absolute_uri("/")[:-1]
+    return found
+
+
 def absolute(context: dict, path: str) -> str:
     """The request's absolute address of `path` (an address reverse() gave, so already a URI), as
-    build_absolute_uri writes it, with the origin looked up once for the whole answer (the context
-    is the answer's) instead of parsing and re-encoding each of its hundreds of addresses."""
-    origin = context.get("_origin")
-    if origin is None:
-        origin = context["_origin"] = context["request"].build_absolute_uri("/")[:-1]
-    return origin + path
+    build_absolute_uri writes it, without parsing and re-encoding each of an answer's hundreds of
+    addresses."""
+    return origin(context) + path
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -339,8 +345,7 @@ class CommitmentSerializer(StatusMixin, TimestampsMixin, serializers.ModelSerial
         # Lists are built from rows (representations.py); one record looks its verdict up once.
         found = getattr(commitment, "_verdict_in_force", None)
         if found is None:
-            origin = self.context["request"].build_absolute_uri("/")[:-1]
-            found = rows.verdicts_in_force([commitment.pk], origin).get(commitment.pk, rows.NO_VERDICT)
+            found = rows.verdicts_in_force([commitment.pk], origin(self.context)).get(commitment.pk, rows.NO_VERDICT)
             commitment._verdict_in_force = found
         return found
 

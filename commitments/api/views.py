@@ -45,8 +45,8 @@ from commitments.models import (
 from tracker.errors import api_error
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-# The columns the references to an article and to a commitment show (serializers.*RefSerializer).
-ARTICLE_REF_FIELDS = ("id", "title", "publisher", "published_on", "url")
+# The columns a reference to a commitment shows (serializers.CommitmentRefSerializer); an
+# article's are representations.ARTICLE_REF_COLUMNS.
 COMMITMENT_REF_FIELDS = ("id", "slug", "title", "status")
 # Ids above 18 digits cannot exist; refusing them in the URL spares the database an overflow.
 ID_PATTERN = "[0-9]{1,18}"
@@ -288,7 +288,7 @@ class StatementViewSet(
     @classmethod
     def with_detail(cls, statements: QuerySet[Statement]) -> QuerySet[Statement]:
         return cls.with_list(statements).prefetch_related(
-            Prefetch("articles", Article.objects.only(*ARTICLE_REF_FIELDS)),
+            Prefetch("articles", Article.objects.only(*representations.ARTICLE_REF_COLUMNS)),
             Prefetch(
                 "commitments",
                 Commitment.objects.published().order_by("pk").only(*COMMITMENT_REF_FIELDS, "statement_id"),
@@ -460,7 +460,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             Quote.objects.published()
             .select_related("speaker")
             .prefetch_related(
-                Prefetch("article", Article.objects.public().only(*ARTICLE_REF_FIELDS)),
+                Prefetch("article", Article.objects.public().only(*representations.ARTICLE_REF_COLUMNS)),
                 Prefetch("statement", Statement.objects.published().only("id", "slug", "title", "made_on")),
                 Prefetch("commitments", Commitment.objects.published().order_by("pk").only(*COMMITMENT_REF_FIELDS)),
             )
