@@ -301,12 +301,13 @@ def endpoints_for_dataset() -> list[Endpoint]:
     from commitments.data.demo import DEMO_PREFIX
     from commitments.models import Commitment, Statement, Theme
 
-    published = Commitment.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")
-    total = published.count()
-    slug = published.values_list("slug", flat=True)[total // 2] if total else "missing"
-    statements = Statement.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")
-    count = statements.count()
-    statement = statements.values_list("slug", flat=True)[count // 2] if count else "missing"
+    def middle_slug(model) -> str:
+        # The published demo record halfway through by id: neither the newest nor the oldest.
+        published = model.objects.published().filter(slug__startswith=DEMO_PREFIX).order_by("id")
+        total = published.count()
+        return published.values_list("slug", flat=True)[total // 2] if total else "missing"
+
+    slug, statement = middle_slug(Commitment), middle_slug(Statement)
     theme = (
         Theme.objects.filter(slug__startswith=DEMO_PREFIX)
         .annotate(n=Count("commitments"))
