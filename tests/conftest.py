@@ -79,3 +79,13 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _recomputation_thread_released(django_db_setup):
+    """The recomputation thread keeps its database connection between jobs
+    (commitments/infra/recomputations.py); it lets go of it before the test database is dropped."""
+    from commitments.infra.recomputations import release_connections
+
+    yield
+    release_connections()

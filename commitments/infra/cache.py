@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -338,15 +339,8 @@ class AnonymousCacheMiddleware:
                     response.streaming_content, cache, key, version, response, timeout, max_bytes
                 )
         elif len(response.content) <= max_bytes:
-            self._store(cache, key, entry, timeout)
+            keep(cache, key, entry, timeout)
         return response
-
-    @staticmethod
-    def _store(cache, key: str, entry: tuple, timeout: int) -> None:
-        try:
-            cache.set(key, entry, timeout)
-        except Exception:
-            logger.exception("Could not store %s in the cache.", key)
 
     def _tee(
         self,
@@ -370,7 +364,7 @@ class AnonymousCacheMiddleware:
                     kept = None
             yield chunk
         if kept is not None:
-            self._store(cache, key, _entry(version, response, b"".join(kept)), timeout)
+            keep(cache, key, _entry(version, response, b"".join(kept)), timeout)
 
     def _replay_checked(self, request: HttpRequest, entry: tuple, *, label: str = "hit") -> HttpResponseBase:
         for check in _replay_checks():
@@ -484,11 +478,31 @@ def cached_by_version(key: str, compute: Callable[[], T]) -> T:
 
 def _computed_and_kept(cache, key: str, version: int, compute: Callable[[], T], timeout: int) -> T:
     value = compute()
-    try:
-        cache.set(key, (version, value), timeout)
-    except Exception:
-        logger.exception("Could not store a computed value in the cache.")
+    keep(cache, key, (version, value), timeout)
     return value
+
+
+def _writes_after_answer() -> bool:
+    # Inside a transaction, in place (others_see_this_connection). Nor on SQLite (one process on
+    # a laptop): its single writer would make readers wait on the thread.
+    return connections["default"].vendor != "sqlite" and others_see_this_connection("default")
+
+
+def keep(cache, key: str, value, timeout: int) -> None:
+    """Store `value` (a request's answer, a count it made) for the next readers: by the
+    recomputation thread once the answer is given, ahead of its recomputations; in place where
+    that thread may not write (SQLite, a transaction). Until then it is as if evicted."""
+
+    def store() -> None:
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.exception("Could not store %s in the cache.", key)
+
+    if _writes_after_answer():
+        after_answer(store, first=True)
+    else:
+        store()
 
 
 # Set when a value of an earlier data version was served (shared_by_version); the page cache does
@@ -512,13 +526,7 @@ def shared_lock_key(key: str) -> str:
 
 
 def _can_compute_in_background() -> bool:
-    # Inside a transaction the value is computed in place (others_see_this_connection). Nor on
-    # SQLite (one process on a laptop): its single writer would make readers wait on the thread.
-    return (
-        getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True)
-        and connections["default"].vendor != "sqlite"
-        and others_see_this_connection("default")
-    )
+    return getattr(settings, "SHARED_VALUES_IN_BACKGROUND", True) and _writes_after_answer()
 
 
 def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> T:
@@ -530,15 +538,32 @@ def _compute_and_store(cache, hashed: str, lock: str, version: int, compute: Cal
         cache.delete(lock)
 
 
+# The recomputations this process has handed over and not finished, by (key, version): readers
+# arriving together after an edit hand over one, not one each. A forked process has none.
+_handed_over: set[tuple[str, int]] = set()
+_handed_over_lock = threading.Lock()
+os.register_at_fork(after_in_child=_handed_over.clear)
+
+
 def _in_background(cache, hashed: str, lock: str, version: int, compute: Callable[[], T], timeout: int) -> None:
+    """Recompute on the recomputation thread, which takes the lock (so the request that asked
+    writes nothing) unless another process holds it or has stored the value meanwhile."""
+    with _handed_over_lock:
+        if (hashed, version) in _handed_over:
+            return
+        _handed_over.add((hashed, version))
+
     def run() -> None:
         try:
-            on_one_core()
-            _compute_and_store(cache, hashed, lock, version, compute, timeout)
+            entry = cache.get(hashed)
+            if (entry is None or entry[0] < version) and cache.add(lock, True, SHARED_LOCK_SECONDS):
+                on_one_core()
+                _compute_and_store(cache, hashed, lock, version, compute, timeout)
         except Exception:
             logger.exception("Could not recompute a shared value; the next request tries again.")
         finally:
-            connections.close_all()  # this thread's connections only
+            with _handed_over_lock:
+                _handed_over.discard((hashed, version))
 
     after_answer(run)
 
@@ -553,12 +578,13 @@ def shared_by_version(
     """cached_by_version for values that scan the tables (the dashboard's aggregates), computed
     by one request at a time, so that readers arriving together after an edit do not all scan.
 
-    The first request after a change takes a lock (`cache.add`: atomic on Redis and on the
-    database cache). When the previous version's value is still stored, every request answers
-    with it (and is then not stored by the page cache: served_stale) while the lock holder's
-    thread recomputes in the background; figures a fraction of a second old, never a scan per
-    reader. Without a previous value the lock holder computes in place and the others wait for
-    it, polling the cache, at most `wait_seconds` before computing it themselves.
+    One computation at a time holds a lock (`cache.add`: atomic on Redis and on the database
+    cache). When the previous version's value is still stored, every request answers with it (and
+    is then not stored by the page cache: served_stale) while the recomputation thread takes the
+    lock and recomputes in the background; figures a fraction of a second old, never a scan per
+    reader, and the request writes nothing. Without a previous value the first request takes the
+    lock and computes in place, and the others wait for it, polling the cache, at most
+    `wait_seconds` before computing it themselves.
     `serve_stale(value)` may refuse a previous value (a count cheap to make again): it is then
     recomputed in place, without the lock (two requests may both make it; it is cheap).
     """
@@ -578,17 +604,18 @@ def shared_by_version(
         stale = previous and serve_stale(entry[1])
         # A previous value serve_stale refuses is cheap to make again: made in place, no lock.
         cheap = previous and not stale
-        locked = not cheap and cache.add(lock, True, SHARED_LOCK_SECONDS)
+        background = stale and _can_compute_in_background()
+        locked = not (cheap or background) and cache.add(lock, True, SHARED_LOCK_SECONDS)
     except Exception:
         logger.exception("Cache unavailable; computing without it.")
         return compute()
     if cheap:
         return _computed_and_kept(cache, hashed, version, compute, timeout)
-    if locked and not (stale and _can_compute_in_background()):
+    if background:
+        _in_background(cache, hashed, lock, version, compute, timeout)
+    elif locked:
         return _compute_and_store(cache, hashed, lock, version, compute, timeout)
     if stale:
-        if locked:
-            _in_background(cache, hashed, lock, version, compute, timeout)
         _served_stale.set(True)
         return entry[1]
     deadline = time.monotonic() + wait_seconds

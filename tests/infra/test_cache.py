@@ -573,7 +573,7 @@ def test_outside_a_transaction_the_previous_value_is_served_while_a_thread_recom
 
     started = []
 
-    def submit(job):  # runs when handed over, so the test sees the end of the recomputation
+    def submit(job, first=False):  # runs when handed over, so the test sees the end of the recomputation
         started.append(True)
         served_during.append(shared_by_version("figures", lambda: pytest.fail("second computation")))
         job()
@@ -602,7 +602,7 @@ def test_a_recomputation_asked_for_during_a_request_starts_once_it_is_answered(
 
     started: list[str] = []
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(recomputations, "_submit", lambda job: started.append(job()))
+    monkeypatch.setattr(recomputations, "_submit", lambda job, first=False: started.append(job()))
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     # As the test client sends them: without closing the test's connection.
     for signal in (request_started, request_finished):
@@ -671,7 +671,7 @@ def test_a_recomputation_in_the_background_scans_on_one_core(count_cache, monkey
     bump_data_version()
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
     # Run at once, on the test's connection (its transaction undoes the setting).
-    monkeypatch.setattr(recomputations, "_submit", lambda job: job())
+    monkeypatch.setattr(recomputations, "_submit", lambda job, first=False: job())
     monkeypatch.setattr(cache_module.connections, "close_all", lambda: None)
     assert setting() != "0"  # the server's default for requests
 
@@ -696,7 +696,7 @@ def test_a_long_lists_count_may_be_the_one_before_an_edit_while_it_is_recounted(
         CommitmentFactory()
     assert client.get("/api/v1/commitments/").json()["count"] == 3
     monkeypatch.setattr(cache_module, "_can_compute_in_background", lambda: True)
-    monkeypatch.setattr(recomputations, "_submit", recounts.append)  # recorded, not run
+    monkeypatch.setattr(recomputations, "_submit", lambda job, first=False: recounts.append(job))  # recorded, not run
     CommitmentFactory()  # bumps the data version
 
     body = client.get("/api/v1/commitments/").json()
