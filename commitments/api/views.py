@@ -8,6 +8,7 @@ API shows it only once it is published, exactly as the public sees it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from commitments.api.stats import public_stats
 from commitments.api.writes import as_drf_error
 from commitments.domain import rows
 from commitments.domain.services import delete_status_update
+from commitments.infra.prepared import PreparedLookup
 from commitments.models import (
     Actor,
     Article,
@@ -222,45 +224,92 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
         return self.public_queryset()
 
 
-class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class PlainReads:
+    """Lists and details whose JSON is built from plain rows (representations.py) instead of the
+    serializer, which stays the definition of the shape (the schema, the writes' answers; the
+    tests compare the two). `plain_rows(queryset)` gives the rows of the viewset's queryset,
+    `plain_list(rows, request)` their JSON, `plain_detail(row, request)` a detail's (by default
+    the list's of that one row)."""
+
+    plain_rows: Callable[[QuerySet], QuerySet]
+    plain_list: Callable[[list, object], list]
+    plain_detail: Callable[[dict, object], dict] | None = None
+    plain_detail_rows: Callable[[QuerySet], QuerySet] | None = None
+
+    def list(self, request, *args, **kwargs) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=type(self).plain_rows)
+        return self.get_paginated_response(type(self).plain_list(page, request))
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        # No filters, as for every detail (filter_queryset). The record is read by a lookup of
+        # the detail's queryset compiled once per process (infra.prepared): building and compiling
+        # that queryset for each request was a third of a small detail's time.
+        cls = type(self)
+        value = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        found = cls._detail_lookup().dicts([value if self.lookup_field == "slug" else int(value)])
+        if not found:
+            raise Http404(f"No {self.get_queryset().model._meta.object_name} matches the given query.")
+        self.check_object_permissions(request, found[0])
+        if cls.plain_detail is not None:
+            return Response(cls.plain_detail(found[0], request))
+        return Response(cls.plain_list(found, request)[0])
+
+    @classmethod
+    def _detail_lookup(cls) -> PreparedLookup:
+        lookup = cls.__dict__.get("_prepared_detail")
+        if lookup is None:
+            to_rows = cls.plain_detail_rows or cls.plain_rows
+            column, array = ("slug", "text") if cls.lookup_field == "slug" else ("id", "bigint")
+            # The public queryset of a detail needs no request (only the writes' do).
+            lookup = PreparedLookup(lambda of: to_rows(cls().detail_queryset()).filter(of(column, array)).order_by())
+            cls._prepared_detail = lookup
+        return lookup
+
+
+class ThemeViewSet(PlainReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Themes commitments are tagged with. Every theme is public."""
 
     serializer_class = serializers.ThemeSerializer
     filterset_class = filters.ThemeFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    # Queries: the count, the page with the parent's slug; the published counts of every theme
+    # (one lookup, kept under the data version).
+    plain_rows, plain_list = representations.theme_rows, representations.themes
 
     def public_queryset(self) -> QuerySet:
-        # Queries: the count, the page with the parent's slug; the published counts of every theme
-        # (ThemeSerializer: one lookup, kept under the data version).
         return Theme.objects.select_related("parent").order_by("name", "pk")
 
 
-class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ActorViewSet(PlainReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Countries, bodies, organisations and people who make or owe commitments. Every actor is public."""
 
     serializer_class = serializers.ActorSerializer
     filterset_class = filters.ActorFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    # As the themes: the page, then the published counts of every actor.
+    plain_rows, plain_list = representations.actor_rows, representations.actors
 
     def public_queryset(self) -> QuerySet:
-        # As the themes: the page, then the published counts of every actor (ActorSerializer).
         return Actor.objects.select_related("parent").order_by("name", "pk")
 
 
-class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ArticleViewSet(PlainReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Source articles, only those that report or evidence something published."""
 
     serializer_class = serializers.ArticleSerializer
     filterset_class = filters.ArticleFilter
     lookup_value_regex = ID_PATTERN
+    plain_rows, plain_list = representations.article_rows, representations.articles
 
     def public_queryset(self) -> QuerySet:
         return Article.objects.public().order_by("-published_on", "-pk")
 
 
 class StatementViewSet(
+    PlainReads,
     ConditionalWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -276,6 +325,10 @@ class StatementViewSet(
     filterset_class = filters.StatementFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    # Queries: the count; the page with its published counts; its parties. A detail: the
+    # statement; its parties, articles and published commitments.
+    plain_rows, plain_list = representations.statement_rows, representations.statements
+    plain_detail_rows, plain_detail = representations.statement_detail_rows, representations.statement_detail
 
     @staticmethod
     def with_list(statements: QuerySet[Statement]) -> QuerySet[Statement]:
@@ -445,12 +498,15 @@ class StatusUpdateViewSet(
         delete_status_update(update=instance, user=self.request.user)
 
 
-class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class QuoteViewSet(PlainReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Quotes attached to published statements or commitments."""
 
     serializer_class = serializers.QuoteSerializer
     filterset_class = filters.QuoteFilter
     lookup_value_regex = ID_PATTERN
+    # Queries: the count; the page with its speakers; its public articles, published statements
+    # and published commitments.
+    plain_rows, plain_list = representations.quote_rows, representations.quotes
 
     def public_queryset(self) -> QuerySet:
         # A quote may also point at unpublished records; those relations are left out, not shown.
@@ -469,6 +525,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
 
 
 class ArticleLinkViewSet(
+    PlainReads,
     ConditionalWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -482,6 +539,8 @@ class ArticleLinkViewSet(
     write_serializer_class = writes.ArticleLinkWriteSerializer
     filterset_class = filters.ArticleLinkFilter
     lookup_value_regex = ID_PATTERN
+    # Queries: the count; the page with its commitments and articles.
+    plain_rows, plain_list = representations.article_link_rows, representations.article_links
 
     def public_queryset(self) -> QuerySet:
         return (

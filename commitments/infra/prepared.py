@@ -32,14 +32,17 @@ class _Ids:
 
 
 class AnyOf(Expression):
-    """`column` is one of a list of ids: a filter() condition compiled with one parameter."""
+    """`column` is one of a list of ids (or of texts, with `array="text"`, such as slugs): a
+    filter() condition compiled with one parameter."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, ids: _Ids):
+    def __init__(self, column: str, ids: _Ids, array: str = "bigint"):
         super().__init__()
-        self.column, self.ids = F(column), ids
+        if array not in ("bigint", "text"):
+            raise ValueError(f"Lists of {array} are not supported.")
+        self.column, self.ids, self.array = F(column), ids, array
 
     def get_source_expressions(self) -> list:
         return [self.column]
@@ -49,7 +52,7 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         sql, params = compiler.compile(self.column)
-        return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
+        return f"{sql} = ANY(%s::{self.array}[])", [*params, self.ids]
 
     def as_sqlite(self, compiler, connection) -> tuple[str, list]:
         sql, params = compiler.compile(self.column)
@@ -57,8 +60,9 @@ class AnyOf(Expression):
 
 
 class _Compiled:
-    def __init__(self, sql: str, params: list, slots: dict[int, int], converters: list):
+    def __init__(self, sql: str, params: list, slots: dict[int, int], converters: list, names: list[str]):
         self.sql, self.params, self.slots, self.converters = sql, params, slots, converters
+        self.names = names  # of the columns, in the SQL's order
 
 
 class PreparedLookup:
@@ -80,7 +84,9 @@ class PreparedLookup:
             if compiled is not None:
                 return compiled
             markers = [_Ids() for _ in range(self.lists)]
-            conditions = [lambda column, marker=marker: AnyOf(column, marker) for marker in markers]
+            conditions = [
+                lambda column, array="bigint", marker=marker: AnyOf(column, marker, array) for marker in markers
+            ]
             queryset = self.build(*conditions)
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
@@ -89,10 +95,18 @@ class PreparedLookup:
                 raise ValueError("Each list of ids must appear exactly once in the query.")
             fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
             converters = list(compiler.get_converters(fields).items())
-            compiled = self._compiled[using] = _Compiled(sql, params, slots, converters)
+            # As values() names them (ValuesIterable).
+            query = queryset.query
+            names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+            compiled = self._compiled[using] = _Compiled(sql, params, slots, converters, names)
             return compiled
 
-    def rows(self, *ids: Iterable[int], using: str = "default") -> list[tuple]:
+    def dicts(self, *ids: Iterable[int | str], using: str = "default") -> list[dict[str, Any]]:
+        """The rows as a values() queryset gives them: dicts by column name."""
+        names = (self._compiled.get(using) or self._compile(using)).names
+        return [dict(zip(names, row, strict=True)) for row in self.rows(*ids, using=using)]
+
+    def rows(self, *ids: Iterable[int | str], using: str = "default") -> list[tuple]:
         connection = connections[using]
         compiled = self._compiled.get(using) or self._compile(using)
         lists = [list(each) for each in ids]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from commitments.infra.prepared import PreparedLookup
-from commitments.models import Commitment, Status, StatusUpdate
+from commitments.models import Commitment, Status, StatusUpdate, Theme
 from tests.factories import CommitmentFactory, ThemeFactory, verdict
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,29 @@ def test_a_list_of_ids_the_query_does_not_use_is_refused():
 
     with pytest.raises(ValueError, match="exactly once"):
         lookup.rows([1], [2])
+
+
+def test_texts_such_as_slugs_are_looked_up_and_rows_come_as_values_gives_them():
+    from commitments.models import published_commitment_count
+
+    ThemeFactory(slug="cyber", name="Cyber")
+    ThemeFactory(slug="nato", name="NATO")
+    ThemeFactory(slug="other", name="Other")
+    CommitmentFactory(themes=[Theme.objects.get(slug="cyber")])
+
+    def themes_by_slug(of):
+        # An annotation between two fields: values() puts it last in the SQL and names it.
+        return (
+            Theme.objects.annotate(published=published_commitment_count("themes"))
+            .filter(of("slug", "text"))
+            .order_by("name")
+            .values("slug", "published", "name")
+        )
+
+    lookup = PreparedLookup(themes_by_slug)
+    expected = [{"slug": "cyber", "published": 1, "name": "Cyber"}, {"slug": "nato", "published": 0, "name": "NATO"}]
+    assert lookup.dicts(["nato", "cyber", "missing"]) == expected
+    assert lookup.dicts(["other"]) == [{"slug": "other", "published": 0, "name": "Other"}]
+    assert lookup.dicts([]) == []
+    with pytest.raises(ValueError):
+        PreparedLookup(lambda of: Theme.objects.filter(of("slug", "json"))).rows(["x"])
