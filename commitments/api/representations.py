@@ -1,12 +1,13 @@
-"""The JSON of the busiest read endpoints, built from plain rows instead of model instances.
+"""The JSON of the public read endpoints, built from plain rows instead of model instances.
 
-The commitments list and detail and the status-update list carry most of the API's reads. Built
-by DRF's serializers from prefetched model instances, a page of 50 commitments spent more time in
-model and field objects than the database spent answering (bench/README.md has the profile).
-These functions build exactly the same dicts from `values()` rows, with the same number of
-queries. The serializers in serializers.py remain the definition of the shape: the OpenAPI schema
-is generated from them, they answer every other endpoint and the editors' writes, and
-tests/api/test_representations.py checks that both give the same JSON for the same records.
+Built by DRF's serializers from prefetched model instances, a page of 50 commitments spent more
+time in model and field objects than the database spent answering, and the 40 themes four times
+their SQL (bench/README.md has the profiles). These functions build exactly the same dicts from
+`values()` rows, with the same number of queries, for the commitments, status updates, themes,
+actors, statements, articles, article links and quotes. The serializers in serializers.py remain
+the definition of the shape: the OpenAPI schema is generated from them, they answer the editors'
+writes (and the ETags their If-Match is checked against), and tests/api/test_representations.py
+and test_plain_reads.py check that both give the same JSON for the same records.
 """
 
 from __future__ import annotations
@@ -378,6 +379,20 @@ def _prefixed(row: Row, prefix: str, columns: tuple[str, ...]) -> Row:
     return {column: row[f"{prefix}{column}"] for column in columns}
 
 
+def _copied(row: Row, *columns: str) -> Row:
+    """The columns whose JSON is their value as it is (texts, ids, choices)."""
+    return {column: row[column] for column in columns}
+
+
+def _pages(out: Output, name: str, slug: str) -> Row:
+    """ "url" and "api_url" of a record with a public page and an API detail, both by slug."""
+    return {"url": out.by_slug(f"commitments:{name}-detail", slug), "api_url": out.by_slug(f"api:{name}-detail", slug)}
+
+
+def _stamps(row: Row, out: Output) -> Row:
+    return {"created_at": out.moment(row["created_at"]), "updated_at": out.moment(row["updated_at"])}
+
+
 def _grouped(rows: Iterable[tuple], columns: tuple[str, ...]) -> dict[int, list[Row]]:
     """{first value: [the rest as a dict of `columns`]}, in the rows' order."""
     grouped: dict[int, list[Row]] = defaultdict(list)
@@ -387,24 +402,14 @@ def _grouped(rows: Iterable[tuple], columns: tuple[str, ...]) -> dict[int, list[
 
 
 def commitment_ref(row: Row, out: Output) -> Row:
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "title": row["title"],
-        "status": row["status"],
-        "url": out.by_slug("commitments:commitment-detail", row["slug"]),
-        "api_url": out.by_slug("api:commitment-detail", row["slug"]),
-    }
+    return {**_copied(row, *COMMITMENT_REF_COLUMNS), **_pages(out, "commitment", row["slug"])}
 
 
 def statement_ref(row: Row, out: Output) -> Row:
     return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "title": row["title"],
+        **_copied(row, "id", "slug", "title"),
         "made_on": _date(row["made_on"]),
-        "url": out.by_slug("commitments:statement-detail", row["slug"]),
-        "api_url": out.by_slug("api:statement-detail", row["slug"]),
+        **_pages(out, "statement", row["slug"]),
     }
 
 
@@ -414,16 +419,11 @@ def themes(rows: Iterable[Row], request) -> list[Row]:
     out, counts = Output(request), published_counts("themes")
     return [
         {
-            "id": row["id"],
-            "slug": row["slug"],
-            "name": row["name"],
-            "description": row["description"],
+            **_copied(row, "id", "slug", "name", "description"),
             "parent": row["parent__slug"],
             "commitment_count": counts.get(row["id"], 0),
-            "url": out.by_slug("commitments:theme-detail", row["slug"]),
-            "api_url": out.by_slug("api:theme-detail", row["slug"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_pages(out, "theme", row["slug"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]
@@ -434,19 +434,14 @@ def actors(rows: Iterable[Row], request) -> list[Row]:
     out, counts = Output(request), published_counts("actors")
     return [
         {
-            "id": row["id"],
-            "slug": row["slug"],
-            "name": row["name"],
-            "kind": row["kind"],
+            **_copied(row, "id", "slug", "name", "kind"),
             "kind_label": _ACTOR_KINDS.get(row["kind"], row["kind"]),
             "parent": row["parent__slug"],
             "role": row["role"],
             "aliases": split_terms(row["aliases"]),
             "commitment_count": counts.get(row["id"], 0),
-            "url": out.by_slug("commitments:actor-detail", row["slug"]),
-            "api_url": out.by_slug("api:actor-detail", row["slug"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_pages(out, "actor", row["slug"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]
@@ -457,19 +452,15 @@ def articles(rows: Iterable[Row], request) -> list[Row]:
     out = Output(request)
     return [
         {
-            "id": row["id"],
-            "title": row["title"],
+            **_copied(row, "id", "title"),
             "url": row["url"] or None,
-            "publisher": row["publisher"],
-            "author": row["author"],
-            "kind": row["kind"],
+            **_copied(row, "publisher", "author", "kind"),
             "published_on": _date(row["published_on"]),
             "published_on_source": row["published_on_source"],
             "retrieved_on": _date(row["retrieved_on"]),
             "summary": row["summary"],
             "api_url": out.by_id("api:article-detail", row["id"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]
@@ -501,21 +492,13 @@ def _statements(rows: list[Row], out: Output) -> list[Row]:
     parties = _grouped(_PARTIES.rows([row["id"] for row in rows]), ("slug", "name")) if rows else {}
     return [
         {
-            "id": row["id"],
-            "slug": row["slug"],
-            "title": row["title"],
-            "kind": row["kind"],
+            **_copied(row, "id", "slug", "title", "kind"),
             "made_on": _date(row["made_on"]),
-            "place": row["place"],
-            "event": row["event"],
-            "summary": row["summary"],
+            **_copied(row, "place", "event", "summary"),
             "parties": parties.get(row["id"], []),
-            "state": row["state"],
-            "commitment_count": row["commitment_count"],
-            "url": out.by_slug("commitments:statement-detail", row["slug"]),
-            "api_url": out.by_slug("api:statement-detail", row["slug"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_copied(row, "state", "commitment_count"),
+            **_pages(out, "statement", row["slug"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]
@@ -557,11 +540,9 @@ def article_links(rows: Iterable[Row], request) -> list[Row]:
             "article": article_ref(_prefixed(row, "article__", ARTICLE_REF_COLUMNS), out),
             "relation": row["relation"],
             "relation_label": _RELATION_LABELS[row["relation"]],
-            "excerpt": row["excerpt"],
-            "note": row["note"],
+            **_copied(row, "excerpt", "note"),
             "api_url": out.by_id("api:article-link-detail", row["id"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]
@@ -614,8 +595,7 @@ def quotes(rows: Iterable[Row], request) -> list[Row]:
             ),
             "commitments": [commitment_ref(commitment, out) for commitment in commitments_of.get(row["id"], [])],
             "api_url": out.by_id("api:quote-detail", row["id"]),
-            "created_at": out.moment(row["created_at"]),
-            "updated_at": out.moment(row["updated_at"]),
+            **_stamps(row, out),
         }
         for row in rows
     ]

@@ -414,19 +414,7 @@ def test_with_redis_a_published_change_shows_at_once(client, redis_cache):
 # --- Pagination counts (cached_count) ------------------------------------------------------------
 
 
-@pytest.fixture
-def count_cache(settings):
-    """Counts cached, pages not: each request runs its view, so the queries show the count's fate."""
-    from commitments.infra import cache as cache_module
-
-    settings.COUNT_CACHE_SECONDS = 300
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-    }
-    # Outside a request nothing resets the served-stale flag; each test starts without it.
-    token = cache_module._served_stale.set(False)
-    yield
-    cache_module._served_stale.reset(token)
+# count_cache: tests/infra/conftest.py
 
 
 def test_a_list_counts_once_until_the_data_changes(client, count_cache, django_assert_num_queries):

@@ -4,7 +4,6 @@ background takes its own lock: a cold request writes nothing while its reader wa
 
 import hashlib
 import threading
-import uuid
 
 import pytest
 from django.db import connections
@@ -24,15 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def caches_on(settings):
+def caches_on(count_cache, settings):
     settings.PAGE_CACHE_SECONDS = 300
-    settings.COUNT_CACHE_SECONDS = 300
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-    }
-    token = cache_module._served_stale.set(False)
-    yield
-    cache_module._served_stale.reset(token)
 
 
 @pytest.fixture
