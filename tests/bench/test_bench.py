@@ -97,6 +97,29 @@ def test_measure_skips_an_endpoint_that_answers_404_and_times_one_that_exists(cl
     assert detail.ratio is not None and detail.ratio > 0
 
 
+def test_a_replay_is_timed_after_an_answer_that_was_stored(monkeypatch):
+    """An answer served from figures of before the last edit is not stored (no-store): the
+    harness asks again once their recount has landed, so the replay it times is a stored one."""
+    from django.http import HttpResponse
+
+    monkeypatch.setattr(run, "settle", lambda: None)
+
+    class Client:
+        def __init__(self, answers):
+            self.answers, self.asked = list(answers), 0
+
+        def get(self, path):
+            self.asked += 1
+            return self.answers.pop(0)
+
+    stale = HttpResponse("before")
+    stale["Cache-Control"] = "no-store"
+    for answers, asked in (([HttpResponse("now")], 1), ([stale, HttpResponse("now")], 2), ([stale, stale], 2)):
+        client = Client(answers)
+        run.fill(client, "/api/v1/themes/")
+        assert client.asked == asked
+
+
 def test_the_report_prints_counts_ratios_and_the_skipped_endpoints():
     endpoint = run.Endpoint("api list", "/api/v1/commitments/", api=True)
     measured = run.Measurement(endpoint, status=200, queries=3, cold_ms=[4.0, 6.0], floor_ms=[2.0, 2.0])
