@@ -116,6 +116,8 @@ COMMITMENT_COLUMNS = (
     "statement_id", "statement__slug", "statement__title", "statement__made_on",
 )  # fmt: skip
 ARTICLE_REF_COLUMNS = ("id", "title", "publisher", "published_on", "url")
+COMMITMENT_REF_COLUMNS = ("id", "slug", "title", "status")
+STATEMENT_REF_COLUMNS = ("id", "slug", "title", "made_on")
 UPDATE_COLUMNS = (
     "id", "commitment_id", "party__slug", "status", "as_of", "rationale", "corrects_id", "corrected_by", "state",
     "created_at", "updated_at",
@@ -162,13 +164,51 @@ _LINKS = PreparedLookup(
 
 
 def _evidence_by_update(ids: list[int], out: Output) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    for update_id, *article in _EVIDENCE.rows(ids):
-        grouped[update_id].append(article_ref(dict(zip(ARTICLE_REF_COLUMNS, article, strict=True)), out))
-    return grouped
+    return {
+        update_id: [article_ref(article, out) for article in articles]
+        for update_id, articles in _grouped(_EVIDENCE.rows(ids), ARTICLE_REF_COLUMNS).items()
+    }
 
 
 # --- Representations ---------------------------------------------------------------------------
+
+
+def _prefixed(row: Row, prefix: str, columns: tuple[str, ...]) -> Row:
+    return {column: row[f"{prefix}{column}"] for column in columns}
+
+
+def _copied(row: Row, *columns: str) -> Row:
+    """The columns whose JSON is their value as it is (texts, ids, choices)."""
+    return {column: row[column] for column in columns}
+
+
+def _pages(out: Output, name: str, slug: str) -> Row:
+    """ "url" and "api_url" of a record with a public page and an API detail, both by slug."""
+    return {"url": out.by_slug(f"commitments:{name}-detail", slug), "api_url": out.by_slug(f"api:{name}-detail", slug)}
+
+
+def _stamps(row: Row, out: Output) -> Row:
+    return {"created_at": out.moment(row["created_at"]), "updated_at": out.moment(row["updated_at"])}
+
+
+def _grouped(rows: Iterable[tuple], columns: tuple[str, ...]) -> dict[int, list[Row]]:
+    """{first value: [the rest as a dict of `columns`]}, in the rows' order."""
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for key, *values in rows:
+        grouped[key].append(dict(zip(columns, values, strict=True)))
+    return grouped
+
+
+def commitment_ref(row: Row, out: Output) -> Row:
+    return {**_copied(row, *COMMITMENT_REF_COLUMNS), **_pages(out, "commitment", row["slug"])}
+
+
+def statement_ref(row: Row, out: Output) -> Row:
+    return {
+        **_copied(row, "id", "slug", "title"),
+        "made_on": _date(row["made_on"]),
+        **_pages(out, "statement", row["slug"]),
+    }
 
 
 def article_ref(row: Row, out: Output) -> Row:
@@ -207,14 +247,9 @@ def commitment(row: Row, out: Output, today: datetime.date) -> Row:
         "currency": row["currency"],
         "themes": row["themes"],
         "actors": row["actors"],
-        "statement": {
-            "id": row["statement_id"],
-            "slug": row["statement__slug"],
-            "title": row["statement__title"],
-            "made_on": _date(row["statement__made_on"]),
-            "url": out.by_slug("commitments:statement-detail", row["statement__slug"]),
-            "api_url": out.by_slug("api:statement-detail", row["statement__slug"]),
-        },
+        "statement": statement_ref(
+            {"id": row["statement_id"], **_prefixed(row, "statement__", STATEMENT_REF_COLUMNS[1:])}, out
+        ),
         "lineage": row["lineage"],
         "state": row["state"],
         "url": out.by_slug("commitments:commitment-detail", slug),
@@ -281,7 +316,7 @@ def commitment_detail(row: Row, request) -> Row:
             "relation_label": _RELATION_LABELS[link["relation"]],
             "excerpt": link["excerpt"],
             "note": link["note"],
-            "article": article_ref({column: link[f"article__{column}"] for column in ARTICLE_REF_COLUMNS}, out),
+            "article": article_ref(_prefixed(link, "article__", ARTICLE_REF_COLUMNS), out),
             "created_at": out.moment(link["created_at"]),
         }
         for link in links
@@ -297,14 +332,9 @@ def status_updates(rows: Iterable[Row], request) -> list[Row]:
     return [
         {
             "id": row["id"],
-            "commitment": {
-                "id": row["commitment_id"],
-                "slug": row["commitment__slug"],
-                "title": row["commitment__title"],
-                "status": row["commitment__status"],
-                "url": out.by_slug("commitments:commitment-detail", row["commitment__slug"]),
-                "api_url": out.by_slug("api:commitment-detail", row["commitment__slug"]),
-            },
+            "commitment": commitment_ref(
+                {"id": row["commitment_id"], **_prefixed(row, "commitment__", COMMITMENT_REF_COLUMNS[1:])}, out
+            ),
             "party": row["party__slug"],
             "status": row["status"],
             "status_label": STATUS_LABELS[row["status"]],
@@ -340,8 +370,6 @@ ARTICLE_COLUMNS = (
     "id", "title", "url", "publisher", "author", "kind", "published_on", "published_on_source", "retrieved_on",
     "summary", "created_at", "updated_at",
 )  # fmt: skip
-COMMITMENT_REF_COLUMNS = ("id", "slug", "title", "status")
-STATEMENT_REF_COLUMNS = ("id", "slug", "title", "made_on")
 ARTICLE_LINK_COLUMNS = (
     "id", "relation", "excerpt", "note", "created_at", "updated_at",
     *(f"commitment__{column}" for column in COMMITMENT_REF_COLUMNS),
@@ -373,44 +401,6 @@ statement_detail_rows = plain_rows((*STATEMENT_COLUMNS, "source_text"))
 article_rows = plain_rows(ARTICLE_COLUMNS)
 article_link_rows = plain_rows(ARTICLE_LINK_COLUMNS)
 quote_rows = plain_rows(QUOTE_COLUMNS)
-
-
-def _prefixed(row: Row, prefix: str, columns: tuple[str, ...]) -> Row:
-    return {column: row[f"{prefix}{column}"] for column in columns}
-
-
-def _copied(row: Row, *columns: str) -> Row:
-    """The columns whose JSON is their value as it is (texts, ids, choices)."""
-    return {column: row[column] for column in columns}
-
-
-def _pages(out: Output, name: str, slug: str) -> Row:
-    """ "url" and "api_url" of a record with a public page and an API detail, both by slug."""
-    return {"url": out.by_slug(f"commitments:{name}-detail", slug), "api_url": out.by_slug(f"api:{name}-detail", slug)}
-
-
-def _stamps(row: Row, out: Output) -> Row:
-    return {"created_at": out.moment(row["created_at"]), "updated_at": out.moment(row["updated_at"])}
-
-
-def _grouped(rows: Iterable[tuple], columns: tuple[str, ...]) -> dict[int, list[Row]]:
-    """{first value: [the rest as a dict of `columns`]}, in the rows' order."""
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    for key, *values in rows:
-        grouped[key].append(dict(zip(columns, values, strict=True)))
-    return grouped
-
-
-def commitment_ref(row: Row, out: Output) -> Row:
-    return {**_copied(row, *COMMITMENT_REF_COLUMNS), **_pages(out, "commitment", row["slug"])}
-
-
-def statement_ref(row: Row, out: Output) -> Row:
-    return {
-        **_copied(row, "id", "slug", "title"),
-        "made_on": _date(row["made_on"]),
-        **_pages(out, "statement", row["slug"]),
-    }
 
 
 def themes(rows: Iterable[Row], request) -> list[Row]:
@@ -551,10 +541,10 @@ def article_links(rows: Iterable[Row], request) -> list[Row]:
 # A quote may point at records the public does not see: only public articles, published
 # statements and published commitments are shown.
 _PUBLIC_ARTICLES = PreparedLookup(
-    lambda of: Article.objects.public().filter(of("id")).order_by().values_list("id", *ARTICLE_REF_COLUMNS)
+    lambda of: Article.objects.public().filter(of("id")).order_by().values(*ARTICLE_REF_COLUMNS)
 )
 _PUBLISHED_STATEMENTS = PreparedLookup(
-    lambda of: Statement.objects.published().filter(of("id")).order_by().values_list("id", *STATEMENT_REF_COLUMNS)
+    lambda of: Statement.objects.published().filter(of("id")).order_by().values(*STATEMENT_REF_COLUMNS)
 )
 _QUOTED_COMMITMENTS = PreparedLookup(
     lambda of: (
@@ -565,8 +555,8 @@ _QUOTED_COMMITMENTS = PreparedLookup(
 )
 
 
-def _by_id(lookup: PreparedLookup, ids: set[int], columns: tuple[str, ...]) -> dict[int, Row]:
-    return {key: found[0] for key, found in _grouped(lookup.rows(list(ids)), columns).items()} if ids else {}
+def _by_id(lookup: PreparedLookup, ids: set[int]) -> dict[int, Row]:
+    return {found["id"]: found for found in lookup.dicts(list(ids))}
 
 
 def quotes(rows: Iterable[Row], request) -> list[Row]:
@@ -575,10 +565,8 @@ def quotes(rows: Iterable[Row], request) -> list[Row]:
     rows, out = list(rows), Output(request)
     if not rows:
         return []
-    found_articles = _by_id(_PUBLIC_ARTICLES, {row["article_id"] for row in rows} - {None}, ARTICLE_REF_COLUMNS)
-    found_statements = _by_id(
-        _PUBLISHED_STATEMENTS, {row["statement_id"] for row in rows} - {None}, STATEMENT_REF_COLUMNS
-    )
+    found_articles = _by_id(_PUBLIC_ARTICLES, {row["article_id"] for row in rows} - {None})
+    found_statements = _by_id(_PUBLISHED_STATEMENTS, {row["statement_id"] for row in rows} - {None})
     commitments_of = _grouped(_QUOTED_COMMITMENTS.rows([row["id"] for row in rows]), COMMITMENT_REF_COLUMNS)
     return [
         {

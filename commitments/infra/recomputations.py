@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 
 from django.core.signals import request_finished, request_started
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,7 @@ def _work() -> None:
             connections.close_all()  # this thread's connections only
             continue
         try:
-            for connection in connections.all(initialized_only=True):
-                connection.close_if_unusable_or_obsolete()
+            close_old_connections()  # as before and after a request
             job()
         except Exception:  # the thread stays for the next one
             logger.exception("A recomputation failed.")
