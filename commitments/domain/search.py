@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Expression, FloatField, QuerySet, Window
 from django.db.models.expressions import Col, RawSQL
 from django.utils.functional import cached_property
@@ -236,6 +236,32 @@ def ranked_page(queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> Q
 _MATCHES = "_matches"
 
 
+def ranked_ids_with_count(queryset: QuerySet[Commitment], offset: int, limit: int) -> list[tuple[int, int]]:
+    """The ids of `limit` ranked matches from `offset`, each with the number of all the matches.
+
+    Written plainly (`count(*) OVER ()` on the ranked queryset), PostgreSQL ranked the matches
+    only after counting them: the window kept each match's whole row, search document included,
+    and at 10,000 matches it no longer fitted in memory and went to disk (38 ms for "cyber" at
+    100,000 commitments). Ranked in a subquery first, the window keeps an id and a rank per
+    match (27 ms). The same ids in the same order; SQLite's search, ordered otherwise, or any
+    other order are read the plain way.
+    """
+    plain = queryset.query.order_by == (f"-{RANK}", "id")
+    if connections[queryset.db].vendor != "postgresql" or not plain:
+        ranked = queryset.annotate(**{_MATCHES: Window(Count("pk"))}).values_list("pk", _MATCHES)
+        return list(ranked[offset : offset + limit])
+    inner = queryset.values_list("pk", RANK).order_by()
+    sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+    # OFFSET 0 keeps PostgreSQL from merging the subquery back into the plain form.
+    paged = (
+        f"SELECT ranked.pk, COUNT(*) OVER () FROM ({sql} OFFSET 0) AS ranked (pk, score) "
+        f"ORDER BY ranked.score DESC, ranked.pk ASC LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(paged, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 class RankedPaginator(CachedCountPaginator):
     """The paginator of the public lists and the API: counts cached, ranked searches paged by ids.
 
@@ -276,8 +302,7 @@ class RankedPaginator(CachedCountPaginator):
         caller, bottom = threading.current_thread(), (wanted - 1) * self.per_page
 
         def count_with_page() -> int:
-            ranked = queryset.annotate(**{_MATCHES: Window(Count("pk"))}).values_list("pk", _MATCHES)
-            found = list(ranked[bottom : bottom + self.per_page])
+            found = ranked_ids_with_count(queryset, bottom, self.per_page)
             if threading.current_thread() is caller:  # not a recount in the background
                 self._ids_of = (wanted, [pk for pk, _ in found])
             if found:

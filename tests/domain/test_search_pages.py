@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 
-from commitments.domain.search import RANK, RankedPaginator, ranked_page, search_commitments
+from commitments.domain.search import RANK, RankedPaginator, ranked_ids_with_count, ranked_page, search_commitments
 from commitments.infra.cache import cached_count
 from commitments.models import Commitment, PublicationState
 from tests.factories import CommitmentFactory, StatementFactory, ThemeFactory
@@ -89,6 +90,27 @@ def test_an_uncounted_search_reads_its_count_and_its_page_ids_in_one_query(match
     with CaptureQueriesContext(connection) as captured:
         assert RankedPaginator(search(), 5).count == 14
     assert captured.captured_queries == []
+
+
+def test_ranked_ids_with_their_count_are_those_of_the_plain_window(matches):
+    # The ids and count read with the rank beneath the window (on PostgreSQL) are those the
+    # plain form, the window over the ranked queryset itself, gives: every page, and past the end.
+    queryset = search()
+    plain = queryset.annotate(n=Window(Count("pk"))).values_list("pk", "n")
+    for offset in (0, 5, 10, 13, 14):
+        assert ranked_ids_with_count(queryset, offset, 5) == list(plain[offset : offset + 5])
+    with CaptureQueriesContext(connection) as captured:
+        ranked_ids_with_count(queryset, 0, 5)
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    if connection.vendor == "postgresql":
+        # The window counts narrow rows: the rank is taken in the subquery, kept apart by OFFSET 0.
+        inner = sql[sql.index("FROM (SELECT") : sql.index("OFFSET 0) AS ranked")]
+        assert "ts_rank(" in inner and "OVER" not in inner and "ORDER BY ranked.score DESC" in sql
+    # Another order is read the plain way, in that order.
+    by_id = queryset.order_by("id")
+    assert ranked_ids_with_count(by_id, 0, 20) == list(
+        by_id.annotate(n=Window(Count("pk"))).values_list("pk", "n")[0:20]
+    )
 
 
 def test_an_uncounted_search_page_past_the_end_is_counted_and_refused(matches):
