@@ -416,12 +416,20 @@ class CommitmentViewSet(
     def retrieve(self, request, *args, **kwargs) -> Response:
         # Queries: the commitment with its statement; themes; actors; party statuses; published
         # updates; their evidence; links with their articles. (No filters, as for every detail: see filter_queryset.)
-        slug = kwargs[self.lookup_field]
-        rows = list(representations.commitment_rows(self.public_queryset()).filter(slug=slug).order_by()[:1])
+        # The commitment is read by a lookup compiled once per process, as the other details are.
+        rows = _COMMITMENT_BY_SLUG.dicts([kwargs[self.lookup_field]])
         if not rows:
             raise Http404(f"No {Commitment._meta.object_name} matches the given query.")  # as get_object_or_404 says
         self.check_object_permissions(request, rows[0])
         return Response(representations.commitment_detail(rows[0], request))
+
+
+# The public commitments' rows as the list gives them, by slug (a slug is unique).
+_COMMITMENT_BY_SLUG = PreparedLookup(
+    lambda of: representations.commitment_rows(CommitmentViewSet().public_queryset())
+    .filter(of("slug", "text"))
+    .order_by()
+)
 
 
 class StatusUpdatePermissions(ReadOpenModelPermissions):
