@@ -426,9 +426,9 @@ class CommitmentViewSet(
 
 # The public commitments' rows as the list gives them, by slug (a slug is unique).
 _COMMITMENT_BY_SLUG = PreparedLookup(
-    lambda of: representations.commitment_rows(CommitmentViewSet().public_queryset())
-    .filter(of("slug", "text"))
-    .order_by()
+    lambda of: (
+        representations.commitment_rows(CommitmentViewSet().public_queryset()).filter(of("slug", "text")).order_by()
+    )
 )
 
 
