@@ -362,6 +362,7 @@ class StatementViewSet(
 
 
 class CommitmentViewSet(
+    PlainReads,
     ConditionalWrites,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -399,37 +400,22 @@ class CommitmentViewSet(
 
     # The CSV has the downloads' columns, written by the same writer (renderers.CSVRenderer).
     record_columns = rows.RECORD_COLUMNS
+    # A detail (PlainReads.retrieve): the commitment with its statement; themes; actors; party
+    # statuses; published updates; their evidence; links with their articles.
+    plain_rows, plain_list = representations.commitment_rows, representations.commitments
+    plain_detail = representations.commitment_detail
 
     def list(self, request, *args, **kwargs) -> Response:
         # Queries: the count; the page with its statements; the page's themes; its actors; its
         # parties' statuses; its verdicts in force; their evidence. The same for the CSV.
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            origin = request.build_absolute_uri("/")[:-1]
-            page = self.paginator.paginate_queryset(
-                queryset, request, view=self, rows=lambda page: rows.records(page, origin)
-            )
-            return self.get_paginated_response(page)
-        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.commitment_rows)
-        return self.get_paginated_response(representations.commitments(page, request))
-
-    def retrieve(self, request, *args, **kwargs) -> Response:
-        # Queries: the commitment with its statement; themes; actors; party statuses; published
-        # updates; their evidence; links with their articles. (No filters, as for every detail: see filter_queryset.)
-        # The commitment is read by a lookup compiled once per process, as the other details are.
-        rows = _COMMITMENT_BY_SLUG.dicts([kwargs[self.lookup_field]])
-        if not rows:
-            raise Http404(f"No {Commitment._meta.object_name} matches the given query.")  # as get_object_or_404 says
-        self.check_object_permissions(request, rows[0])
-        return Response(representations.commitment_detail(rows[0], request))
-
-
-# The public commitments' rows as the list gives them, by slug (a slug is unique).
-_COMMITMENT_BY_SLUG = PreparedLookup(
-    lambda of: (
-        representations.commitment_rows(CommitmentViewSet().public_queryset()).filter(of("slug", "text")).order_by()
-    )
-)
+        origin = request.build_absolute_uri("/")[:-1]
+        page = self.paginator.paginate_queryset(
+            queryset, request, view=self, rows=lambda page: rows.records(page, origin)
+        )
+        return self.get_paginated_response(page)
 
 
 class StatusUpdatePermissions(ReadOpenModelPermissions):

@@ -32,6 +32,8 @@ from commitments.models import Commitment
 SEARCH_CONFIG = "english"
 # The annotation holding a commitment's rank in a search: higher is better.
 RANK = "rank"
+# A search's order: best first, then by id.
+BEST_FIRST = (f"-{RANK}", "id")
 
 # PostgreSQL's English stop words (tsearch_data/english.stop): left out of queries on both
 # databases, so a word PostgreSQL ignores does not narrow SQLite's results.
@@ -215,7 +217,7 @@ def search_commitments(queryset: QuerySet[Commitment], q: str) -> QuerySet[Commi
         match = fts5_query(groups)
         ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,))
         ranked = queryset.filter(pk__in=ids).annotate(**{RANK: Fts5Rank(match)})
-    return ranked.order_by(f"-{RANK}", "id")
+    return ranked.order_by(*BEST_FIRST)
 
 
 def ranked_page(queryset: QuerySet[Commitment], page: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -246,8 +248,7 @@ def ranked_ids_with_count(queryset: QuerySet[Commitment], offset: int, limit: in
     match (27 ms). The same ids in the same order; SQLite's search, ordered otherwise, or any
     other order are read the plain way.
     """
-    plain = queryset.query.order_by == (f"-{RANK}", "id")
-    if connections[queryset.db].vendor != "postgresql" or not plain:
+    if connections[queryset.db].vendor != "postgresql" or queryset.query.order_by != BEST_FIRST:
         ranked = queryset.annotate(**{_MATCHES: Window(Count("pk"))}).values_list("pk", _MATCHES)
         return list(ranked[offset : offset + limit])
     inner = queryset.values_list("pk", RANK).order_by()
