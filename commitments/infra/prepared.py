@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import BooleanField, Expression, F, QuerySet
 
 
@@ -77,17 +77,35 @@ class PreparedLookup:
         self.build, self.lists = build, lists
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
+        self._built: tuple[QuerySet, list[_Ids]] | None = None
+
+    def _queryset(self) -> tuple[QuerySet, list[_Ids]]:
+        """The queryset, built once, and the markers standing for its lists of ids."""
+        if self._built is not None:
+            return self._built
+        with self._lock:
+            if self._built is None:
+                markers = [_Ids() for _ in range(self.lists)]
+                conditions = [
+                    lambda column, array="bigint", marker=marker: AnyOf(column, marker, array) for marker in markers
+                ]
+                self._built = (self.build(*conditions), markers)
+            return self._built
+
+    def _alias(self, using: str | None) -> str:
+        """Where the rows are read: `using`, or where the router sends reads of the queryset's
+        model (the replica for an anonymous reader, as for the querysets beside it)."""
+        if using is not None:
+            return using
+        return router.db_for_read(self._queryset()[0].model)
 
     def _compile(self, using: str) -> _Compiled:
+        built, markers = self._queryset()
         with self._lock:
             compiled = self._compiled.get(using)
             if compiled is not None:
                 return compiled
-            markers = [_Ids() for _ in range(self.lists)]
-            conditions = [
-                lambda column, array="bigint", marker=marker: AnyOf(column, marker, array) for marker in markers
-            ]
-            queryset = self.build(*conditions)
+            queryset = built.all()  # a copy: its markers are the same objects
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
             slots = {index: markers.index(value) for index, value in enumerate(params) if isinstance(value, _Ids)}
@@ -101,12 +119,14 @@ class PreparedLookup:
             compiled = self._compiled[using] = _Compiled(sql, params, slots, converters, names)
             return compiled
 
-    def dicts(self, *ids: Iterable[int | str], using: str = "default") -> list[dict[str, Any]]:
+    def dicts(self, *ids: Iterable[int | str], using: str | None = None) -> list[dict[str, Any]]:
         """The rows as a values() queryset gives them: dicts by column name."""
+        using = self._alias(using)
         names = (self._compiled.get(using) or self._compile(using)).names
         return [dict(zip(names, row, strict=True)) for row in self.rows(*ids, using=using)]
 
-    def rows(self, *ids: Iterable[int | str], using: str = "default") -> list[tuple]:
+    def rows(self, *ids: Iterable[int | str], using: str | None = None) -> list[tuple]:
+        using = self._alias(using)
         connection = connections[using]
         compiled = self._compiled.get(using) or self._compile(using)
         lists = [list(each) for each in ids]

@@ -125,3 +125,26 @@ def test_texts_such_as_slugs_are_looked_up_and_rows_come_as_values_gives_them():
     assert lookup.dicts([]) == []
     with pytest.raises(ValueError):
         PreparedLookup(lambda of: Theme.objects.filter(of("slug", "json"))).rows(["x"])
+
+
+def test_rows_are_read_where_the_router_sends_reads_of_the_model(monkeypatch):
+    # An anonymous reader's lookups read the replica, as the querysets beside them do
+    # (tracker/routers.py); here the router is asked, and its answer is the alias used.
+    from django.db import router
+
+    commitment, theme = CommitmentFactory(), ThemeFactory()
+    commitment.themes.set([theme])
+    asked = []
+
+    def db_for_read(model, **hints):
+        asked.append(model)
+        return "elsewhere"
+
+    monkeypatch.setattr(router, "db_for_read", db_for_read)
+    lookup = PreparedLookup(themes_of)
+
+    with pytest.raises(Exception, match="elsewhere"):
+        lookup.rows([commitment.pk])
+    assert asked == [Commitment.themes.through]
+    assert lookup.rows([commitment.pk], using="default") == [(commitment.pk, theme.slug)]
+    assert asked == [Commitment.themes.through]  # an explicit alias is not the router's question
