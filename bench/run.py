@@ -138,7 +138,7 @@ def probe(client, endpoint: Endpoint) -> Measurement:
     """Request twice, cold, capturing the SQL of the second; decide whether the endpoint can be
     measured. The first request after an edit that has no earlier figures computes them all; the
     second is what every later one does (a long list's count from before the edit, recounted by
-    another thread: infra.cache.cached_count), so its SQL is the floor's."""
+    another thread: infra.counts.cached_count), so its SQL is the floor's."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -26,7 +26,7 @@ from django.db.models.expressions import Col, RawSQL
 from django.utils.functional import cached_property
 
 from commitments.domain.search_index import FTS_TABLE, WORD
-from commitments.infra.cache import CachedCountPaginator, cached_count
+from commitments.infra.counts import CachedCountPaginator, cached_count
 from commitments.models import Commitment
 
 SEARCH_CONFIG = "english"

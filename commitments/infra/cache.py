@@ -20,7 +20,7 @@ another copy of the same page (pages repeat their query string in their links, s
 for one campaign's address is not served to others). Only HTML entries are served this way: what
 the API and the downloads answer may depend on any parameter, unknown ones included.
 
-Pagination counts are cached the same way (cached_count, COUNT_CACHE_SECONDS): an exact COUNT
+Pagination counts are cached the same way (counts.py, COUNT_CACHE_SECONDS): an exact COUNT
 over a million status updates takes far longer than the page it belongs to, and every page of a
 list, every page size and the CSV download share it until the data changes.
 
@@ -55,16 +55,12 @@ from urllib.parse import unquote_plus
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import EmptyResultSet
 from django.core.management import call_command
-from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
-from django.utils.functional import cached_property
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
@@ -625,73 +621,3 @@ def shared_by_version(
         if entry is not None and entry[0] >= version:
             return entry[1]
     return compute()
-
-
-# From this many rows, a list's count may be served from before the latest edit while it is
-# counted again (docs/api.md, Pages); None: always exact. Smaller counts are made again in place.
-COUNT_STALE_FROM = 10_000
-
-
-def cached_count(queryset: QuerySet, compute: Callable[[], int] | None = None) -> int:
-    """The number of rows of `queryset`, kept under the data version (shared_by_version).
-
-    Keyed by the query's SQL and parameters, so every filter combination has its own and every
-    page and page size of one list shares it. The SQL is compiled once, for the key, and counted
-    as it is (`SELECT COUNT(*) FROM (…)`): for a search, building and compiling the query again
-    through `queryset.count()` cost as much as a cheap query's round trip. `compute`, when given,
-    counts instead (a query that also reads something else, such as a ranked search's page).
-    """
-    if queryset.query.is_empty():
-        return 0
-    # The rows' ids only, and unordered unless a slice depends on the order.
-    counted = (queryset if queryset.query.is_sliced else queryset.order_by()).values("pk")
-    try:
-        sql, params = counted.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:  # a filter that can match nothing, such as an empty `__in`
-        return 0
-
-    def count() -> int:
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
-            return cursor.fetchone()[0]
-
-    count = compute or count
-
-    key = f"{queryset.db}\n{sql}\n{params!r}"
-    stale_from = getattr(settings, "COUNT_STALE_FROM", COUNT_STALE_FROM)
-    if stale_from is None:
-        return cached_by_version(key, count)
-    # A long list's count (a million status updates: a tenth of a second and more) is shared like
-    # the dashboard's figures: right after an edit, the count before it while one thread recounts.
-    return shared_by_version(key, count, serve_stale=lambda previous: previous >= stale_from)
-
-
-class CachedCountPaginator(Paginator):
-    """Django's paginator, counting a queryset through cached_count.
-
-    `narrow_page(queryset, page)` may replace a page's queryset with a cheaper one that reads the
-    same rows (commitments.domain.search.RankedPaginator takes a ranked search's page by ids).
-    """
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return cached_count(self.object_list)
-        return super().count
-
-    @staticmethod
-    def narrow_page(queryset: QuerySet, page: QuerySet) -> QuerySet:
-        return page
-
-    def page(self, number):
-        page = super().page(number)
-        if isinstance(self.object_list, QuerySet):
-            rows = page.object_list
-            if served_stale():
-                # The count may be short of the rows (one added by the edit): the last page is
-                # read to its full size, not cut at the count.
-                number = self.validate_number(number)
-                bottom = (number - 1) * self.per_page
-                rows = self.object_list[bottom : bottom + self.per_page]
-            page.object_list = self.narrow_page(self.object_list, rows)
-        return page

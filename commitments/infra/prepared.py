@@ -59,10 +59,44 @@ class AnyOf(Expression):
         return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self.ids]
 
 
-class _Compiled:
-    def __init__(self, sql: str, params: list, slots: dict[int, int], converters: list, names: list[str]):
-        self.sql, self.params, self.slots, self.converters = sql, params, slots, converters
-        self.names = names  # of the columns, in the SQL's order
+class Compiled:
+    """A values() or values_list() queryset as SQL, its parameters, the converters of its
+    columns and their names, to run again without building or compiling it (`fetch`)."""
+
+    def __init__(self, queryset: QuerySet, using: str):
+        compiler = queryset.query.get_compiler(using=using)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+        # As values() names them (ValuesIterable).
+        query = queryset.query
+        self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        self.slots: dict[int, int] = {}  # a PreparedLookup's: where each list of ids goes
+
+    def fetch(self, params: Sequence[Any], using: str, suffix: str = "") -> list[tuple]:
+        """The rows for `params` (the compiled ones, or others in their places), as the queryset
+        gives them; `suffix` is appended to the SQL (such as a LIMIT)."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql + suffix, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [_convert(row, self.converters, connection) for row in rows]
+        return rows
+
+    def dicts(self, params: Sequence[Any], using: str, suffix: str = "") -> list[dict[str, Any]]:
+        return [dict(zip(self.names, row, strict=True)) for row in self.fetch(params, using, suffix)]
+
+
+def _convert(row: tuple, converters: list, connection) -> tuple:
+    values = list(row)
+    for index, (functions, expression) in converters:
+        value = values[index]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[index] = value
+    return tuple(values)
 
 
 class PreparedLookup:
@@ -75,7 +109,7 @@ class PreparedLookup:
 
     def __init__(self, build: Callable[..., QuerySet], *, lists: int = 1):
         self.build, self.lists = build, lists
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[str, Compiled] = {}
         self._lock = threading.Lock()
         self._built: tuple[QuerySet, list[_Ids]] | None = None
 
@@ -99,24 +133,19 @@ class PreparedLookup:
             return using
         return router.db_for_read(self._queryset()[0].model)
 
-    def _compile(self, using: str) -> _Compiled:
+    def _compile(self, using: str) -> Compiled:
         built, markers = self._queryset()
         with self._lock:
             compiled = self._compiled.get(using)
             if compiled is not None:
                 return compiled
-            queryset = built.all()  # a copy: its markers are the same objects
-            compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            slots = {index: markers.index(value) for index, value in enumerate(params) if isinstance(value, _Ids)}
-            if sorted(slots.values()) != list(range(self.lists)):
+            compiled = Compiled(built.all(), using)  # a copy: its markers are the same objects
+            compiled.slots = {
+                index: markers.index(value) for index, value in enumerate(compiled.params) if isinstance(value, _Ids)
+            }
+            if sorted(compiled.slots.values()) != list(range(self.lists)):
                 raise ValueError("Each list of ids must appear exactly once in the query.")
-            fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-            converters = list(compiler.get_converters(fields).items())
-            # As values() names them (ValuesIterable).
-            query = queryset.query
-            names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-            compiled = self._compiled[using] = _Compiled(sql, params, slots, converters, names)
+            self._compiled[using] = compiled
             return compiled
 
     def dicts(self, *ids: Iterable[int | str], using: str | None = None) -> list[dict[str, Any]]:
@@ -136,19 +165,4 @@ class PreparedLookup:
         params = list(compiled.params)
         for index, which in compiled.slots.items():
             params[index] = bound[which]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = [self._convert(row, compiled.converters, connection) for row in rows]
-        return rows
-
-    @staticmethod
-    def _convert(row: tuple, converters: list, connection) -> tuple:
-        values = list(row)
-        for index, (functions, expression) in converters:
-            value = values[index]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[index] = value
-        return tuple(values)
+        return compiled.fetch(params, using)

@@ -1,7 +1,7 @@
 """Pages of a search and pagination counts: the same rows, fewer rows read.
 
 A ranked search's page is taken by ids first (commitments.domain.search.RankedPaginator) and counts are run
-on the SQL compiled for their cache key (commitments.infra.cache.cached_count). Both must give exactly
+on the SQL compiled for their cache key (commitments.infra.counts.cached_count). Both must give exactly
 what slicing and counting the queryset directly gives.
 """
 
@@ -13,7 +13,7 @@ from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 
 from commitments.domain.search import RANK, RankedPaginator, ranked_ids_with_count, ranked_page, search_commitments
-from commitments.infra.cache import cached_count
+from commitments.infra.counts import cached_count
 from commitments.models import Commitment, PublicationState
 from tests.factories import CommitmentFactory, StatementFactory, ThemeFactory
 
