@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from commitments.api import filters, querysets, representations, serializers, writes
+from commitments.api import compiled_lists, filters, querysets, representations, serializers, writes
 from commitments.api.renderers import CSVRenderer, ORJSONRenderer
 from commitments.api.stats import public_stats
 from commitments.api.writes import as_drf_error
@@ -211,6 +211,16 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
+    def paginate_rows(self, request, rows: Callable[[QuerySet], QuerySet]) -> list:
+        """The list's page, passed through `rows` (paginate_queryset's): read through the list's
+        SQL compiled once for its address when it can be (compiled_lists.py)."""
+        compiled, queryset = compiled_lists.lookup(
+            self, request, lambda: self.filter_queryset(self.get_queryset()), rows
+        )
+        if compiled is not None:
+            return self.paginator.paginate_compiled(compiled, request)
+        return self.paginator.paginate_queryset(queryset, request, view=self, rows=rows)
+
     def public_queryset(self) -> QuerySet:
         raise NotImplementedError
 
@@ -234,8 +244,7 @@ class PlainReads:
     plain_detail_rows: Callable[[QuerySet], QuerySet] | None = None
 
     def list(self, request, *args, **kwargs) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=type(self).plain_rows)
+        page = self.paginate_rows(request, type(self).plain_rows)
         return self.get_paginated_response(type(self).plain_list(page, request))
 
     def retrieve(self, request, *args, **kwargs) -> Response:
@@ -481,8 +490,7 @@ class StatusUpdateViewSet(
     def list(self, request, *args, **kwargs) -> Response:
         # Queries: the count; the page with its commitments, parties and corrections; their
         # evidence. Plain rows, as for commitments.
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginator.paginate_queryset(queryset, request, view=self, rows=representations.update_rows)
+        page = self.paginate_rows(request, representations.update_rows)
         return self.get_paginated_response(representations.status_updates(page, request))
 
     def perform_destroy(self, instance: StatusUpdate) -> None:
