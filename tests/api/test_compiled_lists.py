@@ -95,9 +95,7 @@ def test_a_kept_list_is_neither_built_nor_compiled_again(client, records, monkey
     client.get("/api/v1/articles/")
     compiled = []
     monkeypatch.setattr(prepared.Compiled, "__init__", lambda *args: compiled.append(args))
-    monkeypatch.setattr(
-        "commitments.api.views.ArticleViewSet.public_queryset", lambda self: pytest.fail("built again")
-    )
+    monkeypatch.setattr("commitments.api.views.ArticleViewSet.public_queryset", lambda self: pytest.fail("built again"))
 
     with django_assert_num_queries(2):  # the count and the page (the tests' settings cache nothing)
         response = client.get("/api/v1/articles/?page_size=2&page=2")
