@@ -40,6 +40,11 @@ _STEP = PreparedLookup(
 )
 
 
+def first_step(ids: list[int]) -> tuple[PreparedLookup, list[list[int]]]:
+    """The first step of lineages(ids), to read ahead with others (prepared.pipelined)."""
+    return _STEP, [ids, ids]
+
+
 def lineages(ids: Iterable[int]) -> dict[int, list[Row]]:
     """{commitment id: its public lineage, oldest first} for the published commitments `ids`.
 

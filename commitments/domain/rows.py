@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from commitments.domain.lineage import PUBLIC_PREDECESSOR, download_columns, public_predecessor
+from commitments.domain.lineage import PUBLIC_PREDECESSOR, download_columns, first_step, public_predecessor
 from commitments.infra.paths import detail_path, detail_path_parts, is_plain
 from commitments.infra.prepared import PreparedLookup
 from commitments.models import LATEST_FIRST, STATUS_LABELS, STATUS_SCORES, Commitment, Status, StatusUpdate, is_overdue
@@ -210,6 +210,19 @@ def party_statuses(ids: list[int]) -> dict[int, list[Row]]:
     for commitment_id, party, status, as_of in _PARTY_VERDICTS.rows(ids):
         grouped[commitment_id].append({"party": party, "status": status, "as_of": _date(as_of)})
     return grouped
+
+
+def first_reads(ids: list[int]) -> list[tuple[PreparedLookup, list[list[int]]]]:
+    """What commitment rows read knowing only their ids (themes, actors, party statuses,
+    verdicts, the first step of their lineages), to read together (prepared.pipelined)."""
+    lists = [ids]
+    return [
+        (_NAMES["themes"], lists),
+        (_NAMES["actors"], lists),
+        (_PARTY_VERDICTS, lists),
+        (_VERDICTS, lists),
+        first_step(ids),
+    ]
 
 
 NO_VERDICT: Row = {"status_as_of": None, "last_assessed": None, "status_rationale": None, "status_evidence": []}

@@ -15,9 +15,13 @@ the published-only querysets; what is kept is only its compiled form.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router
@@ -156,13 +160,88 @@ class PreparedLookup:
 
     def rows(self, *ids: Iterable[int | str], using: str | None = None) -> list[tuple]:
         using = self._alias(using)
-        connection = connections[using]
-        compiled = self._compiled.get(using) or self._compile(using)
         lists = [list(each) for each in ids]
         if not any(lists):
             return []
-        bound: Sequence[Any] = [json.dumps(each) for each in lists] if connection.vendor == "sqlite" else lists
+        read = _read_together.get()
+        if read is not None:
+            found = read.get(_asked(self, using, lists))
+            if found is not None:
+                return found
+        compiled, params = self._bound(lists, using)
+        return compiled.fetch(params, using)
+
+    def _bound(self, lists: list[list], using: str) -> tuple[Compiled, list]:
+        """The compiled query, and its parameters with these lists of ids in their places."""
+        compiled = self._compiled.get(using) or self._compile(using)
+        vendor = connections[using].vendor
+        bound: Sequence[Any] = [json.dumps(each) for each in lists] if vendor == "sqlite" else lists
         params = list(compiled.params)
         for index, which in compiled.slots.items():
             params[index] = bound[which]
-        return compiled.fetch(params, using)
+        return compiled, params
+
+
+# Rows read together by `pipelined`, by (lookup, alias, ids), inside its block.
+_read_together: contextvars.ContextVar[dict | None] = contextvars.ContextVar("tracker_read_together", default=None)
+
+
+def _asked(lookup: PreparedLookup, alias: str, lists: list[list]) -> tuple:
+    return (id(lookup), alias, tuple(frozenset(each) for each in lists))
+
+
+@contextmanager
+def pipelined(*asked: tuple[PreparedLookup, Sequence[Iterable[int | str]]]) -> Iterator[None]:
+    """Read each (lookup, lists of ids) at once; inside the block, `lookup.rows(*lists)` for
+    those very ids (in any order) answers with what was read, and any other call reads as usual.
+
+    On PostgreSQL the queries go in one pipeline (sent together, answered in order: one round
+    trip); elsewhere one after another, as the calls would have. Each is logged as any query
+    (the tests count them). A block inside another reads only what the outer one has not.
+    """
+    outer = _read_together.get()
+    found = dict(outer or {})
+    waiting: dict[str, list[tuple[tuple, Compiled, list]]] = defaultdict(list)
+    for lookup, ids in asked:
+        alias = lookup._alias(None)
+        lists = [list(each) for each in ids]
+        key = _asked(lookup, alias, lists)
+        if any(lists) and key not in found:
+            waiting[alias].append((key, *lookup._bound(lists, alias)))
+    for alias, statements in waiting.items():
+        results = _together(alias, [(compiled, params) for _key, compiled, params in statements])
+        found.update((key, rows) for (key, _compiled, _params), rows in zip(statements, results, strict=True))
+    token = _read_together.set(found)
+    try:
+        yield
+    finally:
+        _read_together.reset(token)
+
+
+def _together(alias: str, statements: list[tuple[Compiled, list]]) -> list[list[tuple]]:
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or len(statements) < 2:
+        return [compiled.fetch(params, alias) for compiled, params in statements]
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    started = time.monotonic()
+    with connection.wrap_database_errors:
+        raw = connection.connection
+        cursors, sent = [], []
+        with raw.pipeline():
+            for compiled, params in statements:
+                cursor = raw.cursor()
+                cursor.execute(compiled.sql, params)
+                cursors.append(cursor)
+                sent.append(connection.ops.last_executed_query(cursor, compiled.sql, params))
+        fetched = []
+        for cursor in cursors:
+            fetched.append(cursor.fetchall())
+            cursor.close()
+    if connection.queries_logged:
+        each = f"{(time.monotonic() - started) / len(statements):.3f}"
+        connection.queries_log.extend({"sql": sql, "time": each} for sql in sent)
+    return [
+        [_convert(row, compiled.converters, connection) for row in rows] if compiled.converters else rows
+        for (compiled, _params), rows in zip(statements, fetched, strict=True)
+    ]

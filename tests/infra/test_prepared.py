@@ -148,3 +148,90 @@ def test_rows_are_read_where_the_router_sends_reads_of_the_model(monkeypatch):
     assert asked == [Commitment.themes.through]
     assert lookup.rows([commitment.pk], using="default") == [(commitment.pk, theme.slug)]
     assert asked == [Commitment.themes.through]  # an explicit alias is not the router's question
+
+
+# --- Read together (pipelined) -----------------------------------------------------------------
+
+
+def _names_of(of):
+    return Theme.objects.filter(of("pk")).order_by("pk").values_list("pk", "name")
+
+
+def test_lookups_read_together_answer_as_each_alone(django_assert_num_queries):
+    from commitments.infra.prepared import pipelined
+
+    a, b, c = ThemeFactory(name="A"), ThemeFactory(name="B"), ThemeFactory(name="C")
+    first, second = CommitmentFactory(), CommitmentFactory()
+    first.themes.set([a, b])
+    second.themes.set([c])
+    links, names = PreparedLookup(themes_of), PreparedLookup(_names_of)
+    alone = (links.rows([first.pk, second.pk]), names.rows([c.pk, a.pk]))
+
+    # Both read, and logged, on entering the block.
+    with django_assert_num_queries(2), pipelined((links, [[first.pk, second.pk]]), (names, [[a.pk, c.pk]])):
+        together = (links.rows([second.pk, first.pk]), names.rows({c.pk, a.pk}))  # any order
+    assert together == alone
+    assert together[1] == [(a.pk, "A"), (c.pk, "C")]
+
+
+def test_other_ids_inside_the_block_are_read_as_usual(django_assert_num_queries):
+    from commitments.infra.prepared import pipelined
+
+    a, b = ThemeFactory(name="A"), ThemeFactory(name="B")
+    names = PreparedLookup(_names_of)
+    with pipelined((names, [[a.pk]])):
+        with django_assert_num_queries(1):
+            assert names.rows([b.pk]) == [(b.pk, "B")]
+        with django_assert_num_queries(0):
+            assert names.rows([a.pk]) == [(a.pk, "A")]
+        # Read already; nothing to read.
+        with django_assert_num_queries(0), pipelined((names, [[a.pk]]), (names, [[]])):
+            assert names.rows([a.pk]) == [(a.pk, "A")]
+    with django_assert_num_queries(1):  # the block is over
+        assert names.rows([a.pk]) == [(a.pk, "A")]
+
+
+def test_on_postgresql_the_queries_go_in_one_pipeline(monkeypatch):
+    from django.db import connection
+
+    from commitments.infra.prepared import pipelined
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pipelines are PostgreSQL's; elsewhere the queries run one after another")
+    a, b = ThemeFactory(name="A"), ThemeFactory(name="B")
+    names, others = PreparedLookup(_names_of), PreparedLookup(_names_of)
+    connection.ensure_connection()
+    entered = []
+    real = type(connection.connection).pipeline
+
+    def spy(self, *args, **kwargs):
+        entered.append(True)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(connection.connection), "pipeline", spy)
+    with pipelined((names, [[a.pk]]), (others, [[b.pk]])):
+        assert (names.rows([a.pk]), others.rows([b.pk])) == ([(a.pk, "A")], [(b.pk, "B")])
+    assert entered == [True]
+
+
+def test_a_failing_query_in_a_pipeline_raises_a_database_error():
+    from django.db import DatabaseError, connection, transaction
+    from django.db.models.expressions import RawSQL
+
+    from commitments.infra.prepared import pipelined
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite divides by zero without an error")
+    theme = ThemeFactory(name="A")
+    names = PreparedLookup(_names_of)
+    broken = PreparedLookup(
+        lambda of: (
+            Theme.objects.filter(of("pk"))
+            .annotate(x=RawSQL('1 / ("commitments_theme"."id" - "commitments_theme"."id")', []))
+            .values_list("x")
+        )
+    )
+    reading = pipelined((names, [[theme.pk]]), (broken, [[theme.pk]]))
+    with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic(), reading:
+        pass
+    assert names.rows([theme.pk]) == [(theme.pk, "A")]  # the connection is usable again
