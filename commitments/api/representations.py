@@ -514,14 +514,13 @@ def statement_detail(row: Row, request) -> Row:
     """One statement row (statement_detail_rows) as StatementDetailSerializer shows it: three more
     queries (its parties, articles and published commitments)."""
     out, ids = Output(request), [row["id"]]
-    data = _statements([row], out)[0]
+    with pipelined((_PARTIES, [ids]), (_STATEMENT_ARTICLES, [ids]), (_STATEMENT_COMMITMENTS, [ids])):
+        data = _statements([row], out)[0]
+        articles, commitments = _STATEMENT_ARTICLES.rows(ids), _STATEMENT_COMMITMENTS.rows(ids)
     data["source_text"] = row["source_text"]
-    data["articles"] = [
-        article_ref(article, out) for article in _grouped(_STATEMENT_ARTICLES.rows(ids), ARTICLE_REF_COLUMNS)[row["id"]]
-    ]
+    data["articles"] = [article_ref(article, out) for article in _grouped(articles, ARTICLE_REF_COLUMNS)[row["id"]]]
     data["commitments"] = [
-        commitment_ref(commitment, out)
-        for commitment in _grouped(_STATEMENT_COMMITMENTS.rows(ids), COMMITMENT_REF_COLUMNS)[row["id"]]
+        commitment_ref(commitment, out) for commitment in _grouped(commitments, COMMITMENT_REF_COLUMNS)[row["id"]]
     ]
     return data
 
@@ -561,8 +560,8 @@ _QUOTED_COMMITMENTS = PreparedLookup(
 )
 
 
-def _by_id(lookup: PreparedLookup, ids: set[int]) -> dict[int, Row]:
-    return {found["id"]: found for found in lookup.dicts(list(ids))}
+def _by_id(lookup: PreparedLookup, ids: list[int]) -> dict[int, Row]:
+    return {found["id"]: found for found in lookup.dicts(ids)}
 
 
 def quotes(rows: Iterable[Row], request) -> list[Row]:
@@ -571,9 +570,13 @@ def quotes(rows: Iterable[Row], request) -> list[Row]:
     rows, out = list(rows), Output(request)
     if not rows:
         return []
-    found_articles = _by_id(_PUBLIC_ARTICLES, {row["article_id"] for row in rows} - {None})
-    found_statements = _by_id(_PUBLISHED_STATEMENTS, {row["statement_id"] for row in rows} - {None})
-    commitments_of = _grouped(_QUOTED_COMMITMENTS.rows([row["id"] for row in rows]), COMMITMENT_REF_COLUMNS)
+    articles = list({row["article_id"] for row in rows} - {None})
+    statements = list({row["statement_id"] for row in rows} - {None})
+    ids = [row["id"] for row in rows]
+    with pipelined((_PUBLIC_ARTICLES, [articles]), (_PUBLISHED_STATEMENTS, [statements]), (_QUOTED_COMMITMENTS, [ids])):
+        found_articles = _by_id(_PUBLIC_ARTICLES, articles)
+        found_statements = _by_id(_PUBLISHED_STATEMENTS, statements)
+        commitments_of = _grouped(_QUOTED_COMMITMENTS.rows(ids), COMMITMENT_REF_COLUMNS)
     return [
         {
             "id": row["id"],
