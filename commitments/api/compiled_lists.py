@@ -46,11 +46,15 @@ class CompiledList:
     count_params: list
     page: Compiled
 
+    # A paginator's object list (counts.CachedCountPaginator): count() and slices, as a queryset.
+
     def count(self) -> int:
         return cached_count_of(self.alias, self.count_sql, self.count_params)
 
-    def rows(self, bottom: int, top: int) -> list[dict]:
-        """The rows from `bottom` to `top` (excluded) in the list's order, as values() gives them."""
+    def __getitem__(self, cut: slice) -> list[dict]:
+        """The rows from `cut.start` to `cut.stop` (excluded) in the list's order, as values()
+        gives them."""
+        bottom, top = cut.start or 0, cut.stop
         if top <= bottom:
             return []
         limit = connections[self.alias].ops.limit_offset_sql(bottom, top)

@@ -17,7 +17,6 @@ import datetime
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,10 +29,6 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from commitments.domain.search import RankedPaginator
-from commitments.infra.cache import served_stale
-
-if TYPE_CHECKING:
-    from commitments.api.compiled_lists import CompiledList
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
@@ -181,30 +176,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise NotFound(f"Page {page_number} does not exist; the last page is {paginator.num_pages}.") from None
         self.display_page_controls = paginator.num_pages > 1
         return list(rows(self.page.object_list) if rows else self.page)
-
-    def paginate_compiled(self, compiled: CompiledList, request) -> list:
-        """paginate_queryset's page of rows, read through a list's compiled SQL
-        (compiled_lists.py): the same count, the same cut, the same answers to a bad page."""
-        self.request = request
-        self.cursor_next = None
-        page_size = self.get_page_size(request)
-        page_number = positive_int_param(request, self.page_query_param) or 1
-        paginator = self.django_paginator_class((), page_size)
-        count = paginator.__dict__["count"] = compiled.count()
-        try:
-            number = paginator.validate_number(page_number)
-        except InvalidPage:
-            raise NotFound(f"Page {page_number} does not exist; the last page is {paginator.num_pages}.") from None
-        bottom = (number - 1) * page_size
-        top = bottom + page_size
-        # As Django's Paginator.page, and CachedCountPaginator.page after a count served from
-        # before an edit: then the last page is read to its full size.
-        if top + paginator.orphans >= count and not served_stale():
-            top = count
-        page = compiled.rows(bottom, top)
-        self.page = paginator._get_page(page, number, paginator)
-        self.display_page_controls = paginator.num_pages > 1
-        return page
 
     def _cursor_page(self, queryset: QuerySet, request, page_size: int, rows: Callable | None) -> list:
         """The rows after the cursor, one more than a page to know whether another follows.

@@ -217,8 +217,8 @@ class ApiViewSet(ApiBehaviour, viewsets.GenericViewSet):
         compiled, queryset = compiled_lists.lookup(
             self, request, lambda: self.filter_queryset(self.get_queryset()), rows
         )
-        if compiled is not None:
-            return self.paginator.paginate_compiled(compiled, request)
+        if compiled is not None:  # counted and sliced into rows as a queryset is
+            return self.paginator.paginate_queryset(compiled, request, view=self)
         return self.paginator.paginate_queryset(queryset, request, view=self, rows=rows)
 
     def public_queryset(self) -> QuerySet:

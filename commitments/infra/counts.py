@@ -89,14 +89,16 @@ class CachedCountPaginator(Paginator):
         return page
 
     def page(self, number):
-        page = super().page(number)
+        # Django's Paginator.page, but after a count served from before an edit (served_stale)
+        # the count may be short of the rows (one added by the edit): the last page is then read
+        # to its full size, not cut at the count. The object list may also be anything sliced
+        # into rows (api/compiled_lists.py); only a queryset's page is narrowed.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count and not served_stale():
+            top = self.count
+        rows = self.object_list[bottom:top]
         if isinstance(self.object_list, QuerySet):
-            rows = page.object_list
-            if served_stale():
-                # The count may be short of the rows (one added by the edit): the last page is
-                # read to its full size, not cut at the count.
-                number = self.validate_number(number)
-                bottom = (number - 1) * self.per_page
-                rows = self.object_list[bottom : bottom + self.per_page]
-            page.object_list = self.narrow_page(self.object_list, rows)
-        return page
+            rows = self.narrow_page(self.object_list, rows)
+        return self._get_page(rows, number, self)
