@@ -84,13 +84,20 @@ class Compiled:
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql + suffix, params)
-            rows = cursor.fetchall()
-        if self.converters:
-            rows = [_convert(row, self.converters, connection) for row in rows]
-        return rows
+            return self.converted(cursor.fetchall(), connection)
+
+    def converted(self, rows: list[tuple], connection) -> list[tuple]:
+        """Rows as the database gave them, converted as the ORM converts its columns."""
+        if not self.converters:
+            return rows
+        return [_convert(row, self.converters, connection) for row in rows]
+
+    def named(self, rows: list[tuple]) -> list[dict[str, Any]]:
+        """Rows as dicts by column name, as values() gives them."""
+        return [dict(zip(self.names, row, strict=True)) for row in rows]
 
     def dicts(self, params: Sequence[Any], using: str, suffix: str = "") -> list[dict[str, Any]]:
-        return [dict(zip(self.names, row, strict=True)) for row in self.fetch(params, using, suffix)]
+        return self.named(self.fetch(params, using, suffix))
 
 
 def _convert(row: tuple, converters: list, connection) -> tuple:
@@ -155,8 +162,8 @@ class PreparedLookup:
     def dicts(self, *ids: Iterable[int | str], using: str | None = None) -> list[dict[str, Any]]:
         """The rows as a values() queryset gives them: dicts by column name."""
         using = self._alias(using)
-        names = (self._compiled.get(using) or self._compile(using)).names
-        return [dict(zip(names, row, strict=True)) for row in self.rows(*ids, using=using)]
+        compiled = self._compiled.get(using) or self._compile(using)
+        return compiled.named(self.rows(*ids, using=using))
 
     def rows(self, *ids: Iterable[int | str], using: str | None = None) -> list[tuple]:
         using = self._alias(using)
@@ -241,7 +248,4 @@ def _together(alias: str, statements: list[tuple[Compiled, list]]) -> list[list[
     if connection.queries_logged:
         each = f"{(time.monotonic() - started) / len(statements):.3f}"
         connection.queries_log.extend({"sql": sql, "time": each} for sql in sent)
-    return [
-        [_convert(row, compiled.converters, connection) for row in rows] if compiled.converters else rows
-        for (compiled, _params), rows in zip(statements, fetched, strict=True)
-    ]
+    return [compiled.converted(rows, connection) for (compiled, _params), rows in zip(statements, fetched, strict=True)]
